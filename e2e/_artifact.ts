@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
 
 /** The built plugin. */
 export interface Artifact {
@@ -19,12 +19,12 @@ export interface Artifact {
 }
 
 /** Repository root. */
-export const REPO_ROOT = fromFileUrl(new URL("../", import.meta.url)).replace(/\/$/, "");
+export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 
 /** Reads the artifact `make build` produced; throws when there is none. */
 export async function loadArtifact(): Promise<Artifact> {
   const path = `${REPO_ROOT}/dist/vault-plugin-secrets-litellm`;
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = await Deno.readFile(path);
   } catch {

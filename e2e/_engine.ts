@@ -143,7 +143,11 @@ export async function startEngine(
     async cli(args) {
       const out = await new Deno.Command(binary, { args, env, stdin: "null" }).output();
       const decoder = new TextDecoder();
-      return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+      return {
+        code: out.code,
+        stdout: decoder.decode(out.stdout),
+        stderr: decoder.decode(out.stderr),
+      };
     },
     async api(method, path, body) {
       const response = await fetch(`${addr}/v1/${path}`, {

@@ -19,7 +19,9 @@ function banner(text: string): void {
 }
 
 async function run(engine: Engine, args: string[], options: { mask?: string } = {}) {
-  const shown = args.map((a) => (options.mask && a.includes(options.mask) ? a.replace(options.mask, "sk-***") : a));
+  const shown = args.map((
+    a,
+  ) => (options.mask && a.includes(options.mask) ? a.replace(options.mask, "sk-***") : a));
   console.log(`$ ${cliName} ${shown.join(" ")}`);
   const out = await engine.cli(args);
   const text = (out.stdout + out.stderr).trimEnd();
@@ -29,7 +31,9 @@ async function run(engine: Engine, args: string[], options: { mask?: string } = 
 }
 
 async function chatCall(baseUrl: string, key: string, model: string): Promise<void> {
-  console.log(`$ curl -s ${baseUrl}/chat/completions -H "Authorization: Bearer sk-…" -d '{"model":"${model}",...}'`);
+  console.log(
+    `$ curl -s ${baseUrl}/chat/completions -H "Authorization: Bearer sk-…" -d '{"model":"${model}",...}'`,
+  );
   const response = await fetch(`${baseUrl}/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -49,7 +53,11 @@ async function main(): Promise<void> {
     const artifact = await loadArtifact();
     const workDir = await workDirFor(`${REPO_ROOT}/e2e/.work`, `demo-${engineKind}`);
     const masterKey = `sk-demo-${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
-    banner(`Plugin: ${artifact.path} (${artifact.kind}${artifact.kind === "launcher" ? ": deno compile unavailable here" : ""})`);
+    banner(
+      `Plugin: ${artifact.path} (${artifact.kind}${
+        artifact.kind === "launcher" ? ": deno compile unavailable here" : ""
+      })`,
+    );
     const mock = await startMockLiteLLM({ masterKey });
     cleanups.push(() => mock.close());
     console.log(`mock LiteLLM at ${mock.url}`);
@@ -61,16 +69,34 @@ async function main(): Promise<void> {
     console.log(`${engineKind} dev server at ${engine.addr} (log: ${engine.logPath})`);
 
     banner("Register the plugin by its sha256 and enable it");
-    console.log(`$ ${cliName} plugin register -sha256=${artifact.sha256} -command=${artifact.fileName} secret litellm`);
-    await registerPlugin(engine, { name: "litellm", file: artifact.fileName, sha256: artifact.sha256 });
+    console.log(
+      `$ ${cliName} plugin register -sha256=${artifact.sha256} -command=${artifact.fileName} secret litellm`,
+    );
+    await registerPlugin(engine, {
+      name: "litellm",
+      file: artifact.fileName,
+      sha256: artifact.sha256,
+    });
     await run(engine, ["secrets", "enable", "-path=litellm", "litellm"]);
 
     banner("Point it at LiteLLM (the master key is write-only)");
-    await run(engine, ["write", "litellm/config", `base_url=${mock.url}`, `master_key=${masterKey}`], { mask: masterKey });
+    await run(engine, [
+      "write",
+      "litellm/config",
+      `base_url=${mock.url}`,
+      `master_key=${masterKey}`,
+    ], { mask: masterKey });
     await run(engine, ["read", "litellm/config"]);
 
     banner("A role: which models, what budget, how long");
-    await run(engine, ["write", "litellm/roles/demo", "models=gpt-4o-mini", "max_budget=1.5", "ttl=1h", "max_ttl=24h"]);
+    await run(engine, [
+      "write",
+      "litellm/roles/demo",
+      "models=gpt-4o-mini",
+      "max_budget=1.5",
+      "ttl=1h",
+      "max_ttl=24h",
+    ]);
     await run(engine, ["read", "litellm/roles/demo"]);
 
     banner("Ask for a key");
@@ -83,7 +109,11 @@ async function main(): Promise<void> {
 
     if (keepRunning) {
       banner("The stack is running. In another shell:");
-      console.log(`export ${engineKind === "openbao" ? "BAO_ADDR" : "VAULT_ADDR"}=${engine.addr} ${engineKind === "openbao" ? "BAO_TOKEN" : "VAULT_TOKEN"}=root`);
+      console.log(
+        `export ${engineKind === "openbao" ? "BAO_ADDR" : "VAULT_ADDR"}=${engine.addr} ${
+          engineKind === "openbao" ? "BAO_TOKEN" : "VAULT_TOKEN"
+        }=root`,
+      );
       console.log(`${cliName} read litellm/creds/demo`);
       console.log(`${cliName} lease revoke <lease_id>`);
       console.log(`LiteLLM (mock): ${mock.url}  master key: ${masterKey}`);

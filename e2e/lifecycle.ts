@@ -48,13 +48,25 @@ export async function lifecycleSuite(
     runner.defer(() => started.stop());
     return started;
   });
-  await runner.step(s, "register plugin by sha256", () =>
-    registerPlugin(engine, { name: "litellm", file: artifact.fileName, sha256: artifact.sha256 }));
-  await runner.step(s, "enable at litellm/", () =>
-    cliOk(engine, ["secrets", "enable", "-path=litellm", "litellm"]));
+  await runner.step(
+    s,
+    "register plugin by sha256",
+    () =>
+      registerPlugin(engine, { name: "litellm", file: artifact.fileName, sha256: artifact.sha256 }),
+  );
+  await runner.step(
+    s,
+    "enable at litellm/",
+    () => cliOk(engine, ["secrets", "enable", "-path=litellm", "litellm"]),
+  );
 
   await runner.step(s, "configure (master key never read back)", async () => {
-    await cliOk(engine, ["write", "litellm/config", `base_url=${mock.url}`, `master_key=${masterKey}`]);
+    await cliOk(engine, [
+      "write",
+      "litellm/config",
+      `base_url=${mock.url}`,
+      `master_key=${masterKey}`,
+    ]);
     const read = await cliOk(engine, ["read", "-format=json", "litellm/config"]);
     check(!read.includes(masterKey), "config read returned the master key");
     check(JSON.parse(read).data.base_url === mock.url, `config read lacks base_url: ${read}`);
@@ -122,14 +134,21 @@ export async function lifecycleSuite(
     await cliOk(engine, ["secrets", "enable", "-path=litellm2", "litellm"]);
     const roles = await engine.cli(["read", "litellm2/roles/dev"]);
     check(roles.code !== 0 || roles.stdout.trim() === "", "litellm2 sees litellm's role");
-    await cliOk(engine, ["write", "litellm2/config", `base_url=${mock.url}`, `master_key=${masterKey}`]);
+    await cliOk(engine, [
+      "write",
+      "litellm2/config",
+      `base_url=${mock.url}`,
+      `master_key=${masterKey}`,
+    ]);
     await cliOk(engine, ["write", "litellm2/roles/other", "models=gpt-4o", "ttl=1h"]);
     const mine = await engine.cli(["read", "litellm/roles/other"]);
     check(mine.code !== 0 || mine.stdout.trim() === "", "litellm sees litellm2's role");
   });
   await runner.step(s, "secrets disable deletes every outstanding key", async () => {
     const keys: string[] = [];
-    for (let i = 0; i < 3; i++) keys.push((await readCreds(engine, "litellm2/creds/other")).data.key);
+    for (let i = 0; i < 3; i++) {
+      keys.push((await readCreds(engine, "litellm2/creds/other")).data.key);
+    }
     await cliOk(engine, ["secrets", "disable", "litellm2"]);
     for (const key of keys) check(!(await keyExists(mock.url, masterKey, key)), "a key survived");
   });

@@ -27,10 +27,12 @@ async function main(): Promise<number> {
   const engines = enginesFromEnv();
   const artifact = await loadArtifact();
   console.log(`e2e: plugin artifact ${artifact.path}`);
-  console.log(`e2e: artifact kind: ${artifact.kind.toUpperCase()}` +
-    (artifact.kind === "launcher"
-      ? " (deno compile could not run here; the compiled path was NOT tested)"
-      : " (compiled with deno compile)"));
+  console.log(
+    `e2e: artifact kind: ${artifact.kind.toUpperCase()}` +
+      (artifact.kind === "launcher"
+        ? " (deno compile could not run here; the compiled path was NOT tested)"
+        : " (compiled with deno compile)"),
+  );
   console.log(`e2e: engines: ${engines.join(", ")}\n`);
 
   const runner = new StepRunner();

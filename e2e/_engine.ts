@@ -116,13 +116,18 @@ export async function startEngine(
   }).spawn();
   // Both streams go to one log file, line order kept per stream; the copies end with the server.
   const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
-  const writer = log.writable.getWriter();
+  let writes = Promise.resolve();
   const copy = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) await writer.write(chunk);
+    for await (const chunk of stream) {
+      writes = writes.then(async () => {
+        for (let done = 0; done < chunk.length;) done += await log.write(chunk.subarray(done));
+      });
+      await writes;
+    }
   };
   const copied = Promise.all([copy(child.stdout), copy(child.stderr)])
     .catch(() => {})
-    .finally(() => writer.close().catch(() => {}));
+    .finally(() => log.close());
 
   let stopped: Promise<void> | undefined;
   const env = {

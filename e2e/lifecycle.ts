@@ -169,7 +169,10 @@ export async function lifecycleSuite(
   });
   await runner.step(s, "our log lines reach the engine log; the master key does not", async () => {
     const log = await Deno.readTextFile(engine.logPath);
-    check(log.includes("vault-plugin-secrets-litellm"), "no plugin log line in the engine log");
+    check(
+      log.includes("@module=vault-plugin-secrets-litellm") && log.includes("issued key"),
+      `no plugin log line in the engine log (${log.length} bytes read from ${engine.logPath})`,
+    );
     check(!log.includes(masterKey), "the master key appears in the engine log");
     check(!log.includes(creds.data.key), "a generated key appears in the engine log");
   });

@@ -21,7 +21,7 @@ export DENO_DIR="${DENO_DIR:-$root/.cache/deno}"
 tmp_dir="${PLUGIN_TMPDIR:-${TMPDIR:-/tmp}}"
 perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt)
 
-printf 'export const VERSION = "%s";\n' "$version" > src/version.ts.new
+printf '/** The plugin version, written by scripts/build.sh from the git tag or VERSION. */\nexport const VERSION = "%s";\n' "$version" > src/version.ts.new
 if ! cmp -s src/version.ts.new src/version.ts; then mv src/version.ts.new src/version.ts; else rm src/version.ts.new; fi
 
 "$deno" cache --quiet src/main.ts

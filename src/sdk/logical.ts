@@ -26,6 +26,7 @@ export const OPERATIONS = [
   "recover",
   "alias-lookahead",
   "resolve-role",
+  "resolve-path",
 ] as const;
 
 /** An operation name as it travels in `Request.operation`. */

@@ -1,0 +1,56 @@
+/**
+ * The LiteLLM secrets engine: its paths and secret type, the client cached per mount, and the
+ * rollback of keys whose lease was never created.
+ *
+ * @module
+ */
+import {
+  type BackendConfig,
+  type BackendFactory,
+  createBackend,
+  type Request,
+} from "../sdk/mod.ts";
+import { CONFIG_KEY } from "./config.ts";
+import { createContext, type EngineOptions } from "./context.ts";
+import { pathConfig } from "./path_config.ts";
+import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
+import { pathRoles, pathRolesList } from "./path_roles.ts";
+import { secretKey } from "./secret_key.ts";
+
+/** Builds the backend of one mount. */
+export function litellmBackend(config: BackendConfig, options: EngineOptions = {}) {
+  const ctx = createContext(config.system, config.logger, options);
+  const secret = secretKey(ctx);
+  return createBackend({
+    help: BACKEND_HELP,
+    paths: [pathConfig(ctx), pathRolesList(), pathRoles(), pathCreds(ctx, secret)],
+    secrets: [secret],
+    specialPaths: { sealWrapStorage: [CONFIG_KEY] },
+    clock: options.clock,
+    async walRollback(req: Request, kind: string, data: unknown) {
+      if (kind !== WAL_KIND_KEY) return;
+      const alias = String((data as { key_alias?: unknown })?.key_alias ?? "");
+      if (!alias) return;
+      const client = await ctx.client(req.storage);
+      const deleted = await client.deleteKeys({ keyAliases: [alias] });
+      ctx.logger.warn("rolled back a key whose lease was never created", {
+        key_alias: alias,
+        deleted,
+      });
+    },
+    clean: async () => ctx.resetClient(),
+    invalidate(key) {
+      if (key === CONFIG_KEY) ctx.resetClient();
+    },
+  }, config);
+}
+
+/** The factory the plugin serves. */
+export const factory: BackendFactory = async (config) => litellmBackend(config);
+
+const BACKEND_HELP = `
+The LiteLLM secrets engine mints LiteLLM virtual API keys, scoped to a role's models and capped by
+its budget, each bound to a lease: renewing the lease extends the key, revoking it deletes the key.
+
+Configure it with config, define roles with roles/<name>, and read keys from creds/<name>.
+`;

@@ -1,0 +1,144 @@
+/**
+ * `creds/<name>`: mints a LiteLLM virtual key for a role under a new lease. A WAL entry is written
+ * before the key exists and removed once the lease response is ready, so a key whose lease was
+ * never created is deleted by the rollback.
+ *
+ * @module
+ */
+import {
+  calculateTtl,
+  definePath,
+  deleteWal,
+  GENERIC_NAME,
+  putWal,
+  secretResponse,
+  type SecretType,
+  UserInputError,
+} from "../sdk/mod.ts";
+import type { GenerateKeyRequest } from "./client.ts";
+import type { EngineContext } from "./context.ts";
+import { readRole, type Role } from "./role.ts";
+
+/** WAL kind of a key being minted. */
+export const WAL_KIND_KEY = "litellm_key";
+
+const FIELDS = {
+  name: { type: "name", description: "Name of the role", inPath: true },
+  ttl: {
+    type: "duration",
+    description: "Requested lease TTL (capped at the role's and the mount's max)",
+  },
+} as const;
+
+function randomSuffix(): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(6)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** The body of /key/generate for a role. */
+export function generateRequest(
+  role: Role,
+  stamp: {
+    roleName: string;
+    keyAlias: string;
+    ttlSeconds: number;
+    mountPath: string;
+    requestId: string;
+  },
+): GenerateKeyRequest {
+  const request: GenerateKeyRequest = {
+    key_alias: stamp.keyAlias,
+    duration: `${stamp.ttlSeconds}s`,
+    models: role.models,
+    metadata: {
+      ...role.metadata,
+      vault_role: stamp.roleName,
+      vault_mount_path: stamp.mountPath,
+      vault_request_id: stamp.requestId,
+    },
+  };
+  if (role.max_budget !== null) request.max_budget = role.max_budget;
+  if (role.budget_duration !== null) request.budget_duration = role.budget_duration;
+  if (role.tpm_limit !== null) request.tpm_limit = role.tpm_limit;
+  if (role.rpm_limit !== null) request.rpm_limit = role.rpm_limit;
+  if (role.max_parallel_requests !== null) {
+    request.max_parallel_requests = role.max_parallel_requests;
+  }
+  if (role.team_id !== null) request.team_id = role.team_id;
+  if (role.user_id !== null) request.user_id = role.user_id;
+  if (role.tags.length > 0) request.tags = role.tags;
+  return request;
+}
+
+/** The creds/<name> path. */
+export function pathCreds(ctx: EngineContext, secret: SecretType) {
+  return definePath({
+    pattern: `creds/${GENERIC_NAME("name")}`,
+    fields: FIELDS,
+    operations: {
+      read: {
+        summary: "Mint a key for a role",
+        callback: async (req, data) => {
+          const roleName = data.get("name");
+          const role = await readRole(req.storage, roleName);
+          if (!role) throw new UserInputError(`Unknown role "${roleName}"`, { field: "name" });
+          const client = await ctx.client(req.storage);
+          const ttl = calculateTtl({
+            incrementSeconds: data.get("ttl"),
+            backendTtlSeconds: role.ttl,
+            backendMaxTtlSeconds: role.max_ttl,
+            mountDefaultSeconds: await ctx.system.defaultLeaseTtlSeconds(),
+            mountMaxSeconds: await ctx.system.maxLeaseTtlSeconds(),
+            now: ctx.clock(),
+          });
+          const keyAlias = `${role.key_alias_prefix}-${roleName}-${randomSuffix()}`;
+          const walId = await putWal(req.storage, WAL_KIND_KEY, { key_alias: keyAlias }, {
+            now: ctx.clock(),
+          });
+          const generated = await client.generateKey(generateRequest(role, {
+            roleName,
+            keyAlias,
+            ttlSeconds: ttl.ttlSeconds,
+            mountPath: req.mountPoint,
+            requestId: req.id,
+          }));
+          const response = secretResponse(
+            secret,
+            {
+              key: generated.key,
+              key_alias: keyAlias,
+              models: role.models,
+              max_budget: role.max_budget,
+              expires: generated.expires,
+            },
+            { token_hash: generated.tokenHash, key_alias: keyAlias, role: roleName },
+            { ttlSeconds: ttl.ttlSeconds, maxTtlSeconds: role.max_ttl },
+          );
+          // If this fails the request fails, no lease is made, and the rollback deletes the key.
+          await deleteWal(req.storage, walId);
+          ctx.logger.info("issued key", {
+            role: roleName,
+            key_alias: keyAlias,
+            ttl_seconds: ttl.ttlSeconds,
+          });
+          return { ...response, warnings: ttl.warnings };
+        },
+      },
+    },
+    helpSynopsis: "Mint a LiteLLM virtual key for a role",
+    helpDescription: CREDS_HELP,
+  });
+}
+
+const CREDS_HELP = `
+Reading creds/<role> mints a LiteLLM virtual key limited to the role's models and budget, under a
+new lease. Optional ttl asks for a shorter or longer lease, capped at the role's max_ttl and the
+mount's max lease TTL (a warning says when it was capped).
+
+    vault read litellm/creds/dev ttl=30m
+
+The key's expiry at LiteLLM matches the lease: renew the lease to extend it, revoke the lease to
+delete the key.
+`;

@@ -1,0 +1,79 @@
+/**
+ * The `litellm_key` secret: a LiteLLM virtual key bound to a lease. Renewing extends the key's
+ * expiry at LiteLLM in step with the lease; revoking deletes it (by hash, falling back to the
+ * alias), and a key that is already gone counts as revoked. The lease keeps only the key's hash,
+ * alias and role: never the key, never the master key.
+ *
+ * @module
+ */
+import { calculateTtl, type Request, type SecretType, UserInputError } from "../sdk/mod.ts";
+import type { EngineContext } from "./context.ts";
+import { readRole } from "./role.ts";
+
+/** Name of the secret type. */
+export const SECRET_KEY_TYPE = "litellm_key";
+
+/** What a lease keeps to renew and revoke its key. */
+export interface KeyLeaseData {
+  /** LiteLLM's hash of the key. */
+  token_hash: string;
+  /** The key's alias at LiteLLM. */
+  key_alias: string;
+  /** The role the key was minted for. */
+  role: string;
+}
+
+function leaseData(req: Request): KeyLeaseData {
+  const data = req.secret?.internalData ?? {};
+  return {
+    token_hash: String(data.token_hash ?? ""),
+    key_alias: String(data.key_alias ?? ""),
+    role: String(data.role ?? ""),
+  };
+}
+
+/** The litellm_key secret type. */
+export function secretKey(ctx: EngineContext): SecretType {
+  return {
+    type: SECRET_KEY_TYPE,
+    async renew(req) {
+      const lease = leaseData(req);
+      const secret = req.secret!;
+      const role = await readRole(req.storage, lease.role);
+      if (!role) throw new UserInputError(`Cannot renew: role "${lease.role}" no longer exists`);
+      const ttl = calculateTtl({
+        incrementSeconds: secret.leaseOptions.incrementSeconds,
+        backendTtlSeconds: role.ttl,
+        backendMaxTtlSeconds: role.max_ttl,
+        mountDefaultSeconds: await ctx.system.defaultLeaseTtlSeconds(),
+        mountMaxSeconds: await ctx.system.maxLeaseTtlSeconds(),
+        issueTime: secret.leaseOptions.issueTime,
+        now: ctx.clock(),
+      });
+      const client = await ctx.client(req.storage);
+      await client.extendKey(lease.token_hash, ttl.ttlSeconds);
+      ctx.logger.info("renewed key", { key_alias: lease.key_alias, ttl_seconds: ttl.ttlSeconds });
+      return {
+        secret: {
+          ...secret,
+          leaseOptions: {
+            ...secret.leaseOptions,
+            ttlSeconds: ttl.ttlSeconds,
+            maxTtlSeconds: role.max_ttl,
+          },
+        },
+        warnings: ttl.warnings,
+      };
+    },
+    async revoke(req) {
+      const lease = leaseData(req);
+      const client = await ctx.client(req.storage);
+      const byHash = lease.token_hash
+        ? await client.deleteKeys({ keys: [lease.token_hash] })
+        : false;
+      if (!byHash && lease.key_alias) await client.deleteKeys({ keyAliases: [lease.key_alias] });
+      ctx.logger.info("revoked key", { key_alias: lease.key_alias });
+      return undefined;
+    },
+  };
+}

@@ -167,7 +167,10 @@ export function createBackendService(
       await instances.get(keyOf(ctx))?.backend.invalidateKey(key);
       return empty;
     },
-    "/pb.Backend/Type": async () => encode("pb.TypeReply", { type: 1 }),
+    "/pb.Backend/Type": async (_bytes, ctx) => {
+      instanceFor(ctx);
+      return encode("pb.TypeReply", { type: 1 });
+    },
     "/logical.PluginVersion/Version": async () =>
       encode("logical.VersionReply", { plugin_version: options.version }),
     "/pluginutil.multiplexing.PluginMultiplexing/MultiplexingSupport": async () =>

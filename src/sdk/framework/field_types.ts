@@ -83,7 +83,10 @@ export function fieldSchema(type: FieldType): z.ZodType<unknown> {
     case "string":
       return z.unknown().transform(weakString);
     case "lowercase_string":
-      return z.unknown().transform((v, ctx) => weakString(v, ctx).toLowerCase());
+      return z.unknown().transform((v, ctx) => {
+        const text = weakString(v, ctx);
+        return typeof text === "string" ? text.toLowerCase() : text;
+      });
     case "name":
       return z.unknown().transform(weakString).refine((s) => NAME_PATTERN.test(s), {
         message:

@@ -25,7 +25,7 @@ export class LiteLLMError extends Error {
 
 /** Masks anything that looks like a LiteLLM key. */
 export function maskKeys(text: string): string {
-  return text.replace(/sk-[A-Za-z0-9_\-]{4,}/g, "sk-***");
+  return text.replace(/sk-[A-Za-z0-9_.\-]{4,}/g, "sk-***");
 }
 
 /** Options of a client. */

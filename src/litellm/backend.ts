@@ -8,6 +8,7 @@ import {
   type BackendConfig,
   type BackendFactory,
   createBackend,
+  fieldSchema,
   type Request,
 } from "../sdk/mod.ts";
 import { CONFIG_KEY } from "./config.ts";
@@ -22,6 +23,7 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
   const ctx = createContext(config.system, config.logger, options);
   const secret = secretKey(ctx);
   return createBackend({
+    walRollbackMinAgeSeconds: walMinAge(config.config["wal_rollback_min_age"]),
     help: BACKEND_HELP,
     paths: [pathConfig(ctx), pathRolesList(), pathRoles(), pathCreds(ctx, secret)],
     secrets: [secret],
@@ -43,6 +45,17 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       if (key === CONFIG_KEY) ctx.resetClient();
     },
   }, config);
+}
+
+/**
+ * The mount option `wal_rollback_min_age` (`secrets enable -options=wal_rollback_min_age=2m`):
+ * how old a WAL entry must be before the rollback undoes it. Default 10 minutes, as Vault's
+ * engines; never below 1 s, so a key being minted right now is never touched.
+ */
+function walMinAge(option: string | undefined): number {
+  if (option === undefined) return 600;
+  const parsed = fieldSchema("duration").safeParse(option);
+  return parsed.success ? Math.max(1, parsed.data as number) : 600;
 }
 
 /** The factory the plugin serves. */

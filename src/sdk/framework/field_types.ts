@@ -94,7 +94,7 @@ export function fieldSchema(type: FieldType): z.ZodType<unknown> {
       });
     case "int":
       return z.unknown().transform((v, ctx) => {
-        if (typeof v === "number" && Number.isFinite(v)) return Math.trunc(v);
+        if (typeof v === "number" && Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
         if (typeof v === "boolean") return v ? 1 : 0;
         const parsed = typeof v === "string" ? parseGoInt(v) : undefined;
         if (parsed === undefined || !Number.isSafeInteger(parsed)) {

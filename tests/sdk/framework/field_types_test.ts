@@ -74,7 +74,10 @@ const BAD: Record<FieldType, Bad[]> = {
   string: [["list", ["a"]], ["object", { a: 1 }]],
   lowercase_string: [["object", {}]],
   name: [["slash", "a/b"], ["leading dash", "-a"], ["empty", ""]],
-  int: [["words", "ten"], ["spaces", " 1"], ["float string", "1.5"], ["object", {}]],
+  int: [["words", "ten"], ["out of range", 1e300], ["spaces", " 1"], ["float string", "1.5"], [
+    "object",
+    {},
+  ]],
   bool: [["word", "yes"], ["list", []]],
   float: [["words", "abc"], ["object", {}]],
   duration: [["words", "abc"], ["negative", "-5s"], ["unitless fraction", "1.5"], [

@@ -15,6 +15,7 @@ import { CONFIG_KEY } from "./config.ts";
 import { createContext, type EngineOptions } from "./context.ts";
 import { pathConfig } from "./path_config.ts";
 import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
+import { pathMetrics } from "./path_metrics.ts";
 import { pathRoles, pathRolesList } from "./path_roles.ts";
 import { secretKey } from "./secret_key.ts";
 
@@ -25,7 +26,13 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
   return createBackend({
     walRollbackMinAgeSeconds: walMinAge(config.config["wal_rollback_min_age"]),
     help: BACKEND_HELP,
-    paths: [pathConfig(ctx), pathRolesList(), pathRoles(), pathCreds(ctx, secret)],
+    paths: [
+      pathConfig(ctx),
+      pathRolesList(),
+      pathRoles(),
+      pathCreds(ctx, secret),
+      pathMetrics(ctx.metrics),
+    ],
     secrets: [secret],
     specialPaths: { sealWrapStorage: [CONFIG_KEY] },
     clock: options.clock,
@@ -39,6 +46,7 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
         key_alias: alias,
         deleted,
       });
+      if (deleted) ctx.metrics.count("keys_rolled_back_total");
     },
     clean: async () => ctx.resetClient(),
     invalidate(key) {

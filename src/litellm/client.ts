@@ -38,6 +38,8 @@ export interface LiteLLMClientOptions {
   attempts?: number;
   /** Base backoff between attempts in ms (default 200, doubled each time). */
   backoffMs?: number;
+  /** Told about every call: endpoint, seconds taken, and whether it succeeded (for metrics). */
+  onCall?: (endpoint: string, seconds: number, ok: boolean) => void;
 }
 
 /** Fields of /key/generate we send (LiteLLM's names). */
@@ -97,6 +99,7 @@ export class LiteLLMClient {
   #attempts: number;
   #backoffMs: number;
   #httpClient: Deno.HttpClient | undefined;
+  #onCall: LiteLLMClientOptions["onCall"];
 
   /**
    * @param baseUrl The proxy's base URL, e.g. "https://litellm.example.com".
@@ -111,6 +114,7 @@ export class LiteLLMClient {
     this.#httpClient = options.caCert
       ? Deno.createHttpClient({ caCerts: [options.caCert] })
       : undefined;
+    this.#onCall = options.onCall;
   }
 
   /** Releases the HTTP client. */
@@ -136,7 +140,8 @@ export class LiteLLMClient {
 
   /**
    * Deletes keys by hash or by alias. A key that is already gone counts as deleted: LiteLLM
-   * answers 404 only when nothing matched.
+   * answers 404 when nothing matched. Only a 404 whose body says so counts; a 404 from a proxy
+   * in front of LiteLLM (a wrong base_url path) stays an error.
    *
    * @returns whether LiteLLM deleted anything.
    */
@@ -150,7 +155,7 @@ export class LiteLLMClient {
       );
       return true;
     } catch (error) {
-      if (error instanceof LiteLLMError && error.status === 404) return false;
+      if (isKeyNotFound(error)) return false;
       throw error;
     }
   }
@@ -166,7 +171,7 @@ export class LiteLLMClient {
       );
       return KEY_ROW.parse((body as { info?: unknown }).info ?? {});
     } catch (error) {
-      if (error instanceof LiteLLMError && error.status === 404) return undefined;
+      if (isKeyNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -222,7 +227,19 @@ export class LiteLLMClient {
   }
 
   async #once(method: string, path: string, body: unknown): Promise<unknown> {
-    const op = path.split("?")[0];
+    const op = path.split("?")[0].replace(/^\/key\/[^/]+\/regenerate$/, "/key/{key}/regenerate");
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = await this.#request(method, path, body, op);
+      ok = true;
+      return result;
+    } finally {
+      this.#onCall?.(op, (performance.now() - started) / 1000, ok);
+    }
+  }
+
+  async #request(method: string, path: string, body: unknown, op: string): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${this.#baseUrl}${path}`, {
@@ -256,6 +273,12 @@ export class LiteLLMClient {
       { type },
     );
   }
+}
+
+/** A 404 in which LiteLLM itself says the key does not exist. */
+function isKeyNotFound(error: unknown): boolean {
+  return error instanceof LiteLLMError && error.status === 404 &&
+    (error.type === "not_found_error" || /not (be )?found/i.test(error.message));
 }
 
 function errorMessage(text: string): { message: string; type?: string } {

@@ -7,6 +7,7 @@
 import { type Logger, type Storage, type SystemView, UserInputError } from "../sdk/mod.ts";
 import { LiteLLMClient, type LiteLLMClientOptions } from "./client.ts";
 import { type Config, readConfig } from "./config.ts";
+import { EngineMetrics } from "./metrics.ts";
 
 /** Shared state of one mount. */
 export interface EngineContext {
@@ -22,6 +23,8 @@ export interface EngineContext {
   logger: Logger;
   /** Now. */
   clock(): Date;
+  /** Counters of this mount. */
+  metrics: EngineMetrics;
 }
 
 /** Options for tests: client tuning and the clock. */
@@ -39,13 +42,19 @@ export function createContext(
   options: EngineOptions = {},
 ): EngineContext {
   let cached: Promise<LiteLLMClient> | undefined;
+  const metrics = new EngineMetrics();
   const newClient = (config: Config) =>
     new LiteLLMClient(config.base_url, config.master_key, {
       timeoutMs: config.request_timeout * 1000,
       caCert: config.tls_ca_cert || undefined,
+      onCall(endpoint, seconds, ok) {
+        metrics.observe(endpoint, seconds);
+        if (!ok) metrics.count("errors_total", { endpoint });
+      },
       ...options.clientOptions,
     });
   return {
+    metrics,
     system,
     logger,
     clock: options.clock ?? (() => new Date()),

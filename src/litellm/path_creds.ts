@@ -123,6 +123,7 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
             key_alias: keyAlias,
             ttl_seconds: ttl.ttlSeconds,
           });
+          ctx.metrics.count("keys_issued_total");
           return { ...response, warnings: ttl.warnings };
         },
       },

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { definePath, GENERIC_NAME, type Request, type Response } from "../sdk/mod.ts";
+import {
+  definePath,
+  GENERIC_NAME,
+  type Request,
+  type Response,
+  UserInputError,
+} from "../sdk/mod.ts";
 import { checkRole, emptyRole, readRole, type Role, roleKey, writeRole } from "./role.ts";
 
 const FIELDS = {
@@ -88,12 +94,24 @@ export function pathRoles() {
 export function pathRolesList() {
   return definePath({
     pattern: "roles/?",
-    fields: {},
+    fields: {
+      after: { type: "string", description: "List only names after this one (pagination)" },
+      limit: { type: "int", description: "List at most this many names (0: all)", default: 0 },
+    },
     operations: {
       list: {
         summary: "List the roles",
-        callback: async (req) => {
-          const keys = (await req.storage.list("roles/")).filter((k) => !k.endsWith("/")).sort();
+        callback: async (req, data) => {
+          const after = data.get("after");
+          const limit = data.get("limit");
+          if (limit < 0) {
+            throw new UserInputError(`Invalid field "limit": must be >= 0, got ${limit}`, {
+              field: "limit",
+            });
+          }
+          let keys = (await req.storage.list("roles/")).filter((k) => !k.endsWith("/")).sort();
+          if (after) keys = keys.filter((k) => k > after);
+          if (limit > 0) keys = keys.slice(0, limit);
           return { data: { keys } };
         },
       },

@@ -53,6 +53,7 @@ export function secretKey(ctx: EngineContext): SecretType {
       const client = await ctx.client(req.storage);
       await client.extendKey(lease.token_hash, ttl.ttlSeconds);
       ctx.logger.info("renewed key", { key_alias: lease.key_alias, ttl_seconds: ttl.ttlSeconds });
+      ctx.metrics.count("keys_renewed_total");
       return {
         secret: {
           ...secret,
@@ -73,6 +74,7 @@ export function secretKey(ctx: EngineContext): SecretType {
         : false;
       if (!byHash && lease.key_alias) await client.deleteKeys({ keyAliases: [lease.key_alias] });
       ctx.logger.info("revoked key", { key_alias: lease.key_alias });
+      ctx.metrics.count("keys_revoked_total");
       return undefined;
     },
   };

@@ -101,3 +101,26 @@ Deno.test({
 Deno.test("maskKeys hides anything shaped like a LiteLLM key", () => {
   assert.equal(maskKeys("key sk-abcdef123 and sk-x_y-z9 end"), "key sk-*** and sk-*** end");
 });
+
+Deno.test({
+  name: "LiteLLMClient counts a 404 as gone only when LiteLLM says the key was not found",
+  ...TEST_OPTIONS,
+  async fn() {
+    const proxy = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () => new Response("<html>404 Not Here</html>", { status: 404 }),
+    );
+    const client = new LiteLLMClient(`http://127.0.0.1:${proxy.addr.port}`, MASTER_KEY, {
+      backoffMs: 1,
+    });
+    try {
+      await assert.rejects(
+        client.deleteKeys({ keys: ["abc"] }),
+        (e: LiteLLMError) => e.status === 404,
+      );
+    } finally {
+      client.close();
+      await proxy.shutdown();
+    }
+  },
+});

@@ -169,3 +169,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pathMetrics counts issued and revoked keys and LiteLLM latency, without secrets",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const issued = await request(e, "read", "creds/dev");
+      await e.backend.handleRequest(
+        makeRequest(e, "revoke", "creds/dev", {}, { secret: issued!.secret }),
+      );
+      const counters = (await request(e, "read", "metrics"))?.data?.counters as Record<
+        string,
+        number
+      >;
+      assert.equal(counters.keys_issued_total, 1);
+      assert.equal(counters.keys_revoked_total, 1);
+      const raw = (await request(e, "read", "metrics", { format: "prometheus" }))?.data;
+      assert.equal(raw?.http_content_type, "text/plain; version=0.0.4");
+      const text = atob(String(raw?.http_raw_body));
+      assert.match(text, /^litellm_keys_issued_total 1$/m);
+      assert.match(text, /litellm_request_duration_seconds_count\{endpoint="\/key\/generate"\} 1/);
+      assert.ok(!text.includes("sk-"), "a key in the metrics");
+    } finally {
+      await e.mock.close();
+    }
+  },
+});

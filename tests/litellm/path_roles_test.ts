@@ -37,6 +37,11 @@ Deno.test({
       });
       await request(e, "update", "roles/ops", { models: "m" });
       assert.deepEqual((await request(e, "list", "roles/"))?.data, { keys: ["dev", "ops"] });
+      await request(e, "update", "roles/qa", { models: "m" });
+      assert.deepEqual((await request(e, "list", "roles/", { after: "dev", limit: "1" }))?.data, {
+        keys: ["ops"],
+      });
+      await request(e, "delete", "roles/qa");
       await request(e, "delete", "roles/ops");
       assert.equal(await request(e, "read", "roles/ops"), undefined);
     } finally {

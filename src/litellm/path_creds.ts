@@ -11,11 +11,13 @@ import {
   deleteWal,
   GENERIC_NAME,
   putWal,
+  type Request,
   secretResponse,
   type SecretType,
   UserInputError,
 } from "../sdk/mod.ts";
 import type { GenerateKeyRequest } from "./client.ts";
+import { renderTemplate } from "./identity_template.ts";
 import type { EngineContext } from "./context.ts";
 import { readRole, type Role } from "./role.ts";
 
@@ -72,6 +74,30 @@ export function generateRequest(
   return request;
 }
 
+/** user_id/team_id from the role's identity templates; refuses when one does not resolve. */
+async function identityFields(
+  ctx: EngineContext,
+  req: Request,
+  role: Role,
+): Promise<Partial<Pick<Role, "user_id" | "team_id">>> {
+  if (!role.user_id_template && !role.team_id_template) return {};
+  const entity = req.entityId ? await ctx.system.entityInfo(req.entityId) : undefined;
+  if (!entity) {
+    throw new UserInputError(
+      "This role fills user_id or team_id from an identity template, and the caller has no entity",
+    );
+  }
+  const groups = await ctx.system.groupsForEntity(entity.id);
+  const out: Partial<Pick<Role, "user_id" | "team_id">> = {};
+  try {
+    if (role.user_id_template) out.user_id = renderTemplate(role.user_id_template, entity, groups);
+    if (role.team_id_template) out.team_id = renderTemplate(role.team_id_template, entity, groups);
+  } catch (error) {
+    throw new UserInputError(`Cannot mint a key for this caller: ${(error as Error).message}`);
+  }
+  return out;
+}
+
 /** The creds/<name> path. */
 export function pathCreds(ctx: EngineContext, secret: SecretType) {
   return definePath({
@@ -93,11 +119,12 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
             mountMaxSeconds: await ctx.system.maxLeaseTtlSeconds(),
             now: ctx.clock(),
           });
+          const identity = await identityFields(ctx, req, role);
           const keyAlias = `${role.key_alias_prefix}-${roleName}-${randomSuffix()}`;
           const walId = await putWal(req.storage, WAL_KIND_KEY, { key_alias: keyAlias }, {
             now: ctx.clock(),
           });
-          const generated = await client.generateKey(generateRequest(role, {
+          const generated = await client.generateKey(generateRequest({ ...role, ...identity }, {
             roleName,
             keyAlias,
             ttlSeconds: ttl.ttlSeconds,

@@ -45,6 +45,16 @@ const FIELDS = {
   team_id: { type: "string", description: "LiteLLM team the keys belong to" },
   user_id: { type: "string", description: "LiteLLM user the keys belong to" },
   tags: { type: "comma_string_list", description: "LiteLLM tags of the keys (LiteLLM Enterprise)" },
+  user_id_template: {
+    type: "string",
+    description:
+      "LiteLLM user_id from the caller's identity, e.g. {{identity.entity.name}}; unresolved refuses the request",
+  },
+  team_id_template: {
+    type: "string",
+    description:
+      "LiteLLM team_id from the caller's identity, e.g. {{identity.entity.metadata.team}}",
+  },
 } as const;
 
 type RoleFields = typeof FIELDS;
@@ -142,6 +152,8 @@ async function writeRoleFromRequest(
   if (data.has("team_id")) role.team_id = data.get("team_id") || null;
   if (data.has("user_id")) role.user_id = data.get("user_id") || null;
   if (data.has("tags")) role.tags = data.get("tags");
+  if (data.has("user_id_template")) role.user_id_template = data.get("user_id_template");
+  if (data.has("team_id_template")) role.team_id_template = data.get("team_id_template");
   checkRole(role);
   await writeRole(req.storage, name, role);
   return undefined;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { readJson, type Storage, UserInputError, writeJson } from "../sdk/mod.ts";
+import { templateProblem } from "./identity_template.ts";
 
 const ROLE_SCHEMA = z.object({
   models: z.array(z.string()),
@@ -21,6 +22,8 @@ const ROLE_SCHEMA = z.object({
   team_id: z.string().nullable(),
   user_id: z.string().nullable(),
   tags: z.array(z.string()),
+  user_id_template: z.string().default(""),
+  team_id_template: z.string().default(""),
 });
 
 /** A stored role. */
@@ -65,6 +68,8 @@ export function emptyRole(): Role {
     team_id: null,
     user_id: null,
     tags: [],
+    user_id_template: "",
+    team_id_template: "",
   };
 }
 
@@ -106,4 +111,15 @@ export function checkRole(role: Role): void {
     if (value !== null && value < 1) fail(field, `must be >= 1, got ${value}`);
   }
   role.tags.forEach((t) => t === "" && fail("tags", "tags cannot be empty"));
+  for (
+    const [template, plain] of [["user_id_template", "user_id"], [
+      "team_id_template",
+      "team_id",
+    ]] as const
+  ) {
+    if (!role[template]) continue;
+    const problem = templateProblem(role[template]);
+    if (problem) fail(template, problem);
+    if (role[plain] !== null) fail(template, `cannot be set together with ${plain}`);
+  }
 }

@@ -34,6 +34,8 @@ Deno.test({
         team_id: null,
         user_id: null,
         tags: ["a", "b"],
+        user_id_template: "",
+        team_id_template: "",
       });
       await request(e, "update", "roles/ops", { models: "m" });
       assert.deepEqual((await request(e, "list", "roles/"))?.data, { keys: ["dev", "ops"] });

@@ -167,6 +167,60 @@ export async function lifecycleSuite(
     const role = JSON.parse(await cliOk(engine, ["read", "-format=json", "litellm/roles/dev"]));
     check(role.data.max_budget === 5, "role lost after restart");
   });
+  await runner.step(s, "identity templates: a userpass user's key carries its name", async () => {
+    await cliOk(engine, ["auth", "enable", "userpass"]);
+    const auths = await engine.api("GET", "sys/auth");
+    const accessor = (auths.body as Record<string, { accessor: string }>)["userpass/"].accessor;
+    await engine.api("PUT", "sys/policies/acl/litellm-user", {
+      policy: 'path "litellm/creds/*" { capabilities = ["read"] }',
+    });
+    await engine.api("POST", "auth/userpass/users/alice", {
+      password: "pw-alice",
+      policies: "litellm-user",
+    });
+    const login = await fetch(`${engine.addr}/v1/auth/userpass/login/alice`, {
+      method: "POST",
+      body: JSON.stringify({ password: "pw-alice" }),
+    }).then((r) => r.json());
+    await cliOk(engine, [
+      "write",
+      "litellm/roles/ident",
+      "models=gpt-4o-mini",
+      `user_id_template={{identity.entity.aliases.${accessor}.name}}`,
+    ]);
+    const issued = await fetch(`${engine.addr}/v1/litellm/creds/ident`, {
+      headers: { "x-vault-token": login.auth.client_token },
+    }).then((r) => r.json());
+    const info = await fetch(`${mock.url}/key/info?key=${issued.data.key}`, {
+      headers: { authorization: `Bearer ${masterKey}` },
+    }).then((r) => r.json());
+    check(info.info.user_id === "alice", `user_id at LiteLLM is ${info.info.user_id}`);
+    const root = await engine.api("GET", "litellm/creds/ident");
+    check(root.status === 400, `the root token (no entity) got ${root.status}, want 400`);
+    await cliOk(engine, ["lease", "revoke", issued.lease_id]);
+  });
+  await runner.step(s, "tidy removes a planted orphan and nothing else", async () => {
+    const planted = await fetch(`${mock.url}/key/generate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${masterKey}` },
+      body: JSON.stringify({
+        key_alias: "vault-dev-planted",
+        models: ["m"],
+        metadata: { vault_mount_path: "litellm/" },
+      }),
+    }).then((r) => r.json());
+    const kept = await readCreds(engine, "litellm/creds/dev");
+    const report = JSON.parse(
+      await cliOk(engine, ["write", "-format=json", "litellm/tidy", "safety_margin=0s"]),
+    );
+    check(
+      report.data.deleted === 1 && report.data.orphans[0] === "vault-dev-planted",
+      JSON.stringify(report.data),
+    );
+    check(!(await keyExists(mock.url, masterKey, planted.key)), "the planted key survived");
+    check(await keyExists(mock.url, masterKey, kept.data.key), "tidy deleted a leased key");
+    await cliOk(engine, ["lease", "revoke", kept.lease_id]);
+  });
   await runner.step(s, "our log lines reach the engine log; the master key does not", async () => {
     const log = await Deno.readTextFile(engine.logPath);
     check(

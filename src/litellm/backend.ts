@@ -11,11 +11,15 @@ import {
   fieldSchema,
   type Request,
 } from "../sdk/mod.ts";
-import { CONFIG_KEY } from "./config.ts";
+import { CONFIG_KEY, readConfig } from "./config.ts";
+
+/** How often the periodic tidy runs. */
+const TIDY_INTERVAL_MS = 6 * 3600 * 1000;
 import { createContext, type EngineOptions } from "./context.ts";
 import { pathConfig } from "./path_config.ts";
 import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
 import { pathMetrics } from "./path_metrics.ts";
+import { pathTidy, tidy } from "./path_tidy.ts";
 import { pathRoles, pathRolesList } from "./path_roles.ts";
 import { secretKey } from "./secret_key.ts";
 
@@ -23,6 +27,7 @@ import { secretKey } from "./secret_key.ts";
 export function litellmBackend(config: BackendConfig, options: EngineOptions = {}) {
   const ctx = createContext(config.system, config.logger, options);
   const secret = secretKey(ctx);
+  let lastTidy = ctx.clock().getTime();
   return createBackend({
     walRollbackMinAgeSeconds: walMinAge(config.config["wal_rollback_min_age"]),
     help: BACKEND_HELP,
@@ -32,6 +37,7 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       pathRoles(),
       pathCreds(ctx, secret),
       pathMetrics(ctx.metrics),
+      pathTidy(ctx),
     ],
     secrets: [secret],
     specialPaths: { sealWrapStorage: [CONFIG_KEY] },
@@ -47,6 +53,22 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
         deleted,
       });
       if (deleted) ctx.metrics.count("keys_rolled_back_total");
+    },
+    async periodic(req: Request) {
+      // The host calls this every minute; tidy runs at most every TIDY_INTERVAL_MS.
+      if (ctx.clock().getTime() - lastTidy < TIDY_INTERVAL_MS) return;
+      lastTidy = ctx.clock().getTime();
+      const config = await readConfig(req.storage);
+      if (!config) return;
+      const report = await tidy(req.storage, await ctx.client(req.storage), {
+        mountPoint: req.mountPoint,
+        marginSeconds: 3600,
+        dryRun: false,
+        now: ctx.clock(),
+      });
+      if (report.orphans.length > 0) {
+        ctx.logger.warn("periodic tidy deleted keys without a lease", { deleted: report.deleted });
+      }
     },
     clean: async () => ctx.resetClient(),
     invalidate(key) {

@@ -18,6 +18,7 @@ import {
 } from "../sdk/mod.ts";
 import type { GenerateKeyRequest } from "./client.ts";
 import { renderTemplate } from "./identity_template.ts";
+import { indexKey } from "./key_index.ts";
 import type { EngineContext } from "./context.ts";
 import { readRole, type Role } from "./role.ts";
 
@@ -143,7 +144,12 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
             { token_hash: generated.tokenHash, key_alias: keyAlias, role: roleName },
             { ttlSeconds: ttl.ttlSeconds, maxTtlSeconds: role.max_ttl },
           );
-          // If this fails the request fails, no lease is made, and the rollback deletes the key.
+          // If these fail the request fails, no lease is made, and the rollback deletes the key.
+          await indexKey(req.storage, generated.tokenHash, {
+            key_alias: keyAlias,
+            role: roleName,
+            issued_at: ctx.clock().toISOString(),
+          });
           await deleteWal(req.storage, walId);
           ctx.logger.info("issued key", {
             role: roleName,

@@ -8,6 +8,7 @@
  */
 import { calculateTtl, type Request, type SecretType, UserInputError } from "../sdk/mod.ts";
 import type { EngineContext } from "./context.ts";
+import { unindexKey } from "./key_index.ts";
 import { readRole } from "./role.ts";
 
 /** Name of the secret type. */
@@ -73,6 +74,7 @@ export function secretKey(ctx: EngineContext): SecretType {
         ? await client.deleteKeys({ keys: [lease.token_hash] })
         : false;
       if (!byHash && lease.key_alias) await client.deleteKeys({ keyAliases: [lease.key_alias] });
+      if (lease.token_hash) await unindexKey(req.storage, lease.token_hash);
       ctx.logger.info("revoked key", { key_alias: lease.key_alias });
       ctx.metrics.count("keys_revoked_total");
       return undefined;

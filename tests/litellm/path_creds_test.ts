@@ -197,3 +197,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pathTidy deletes only this mount's keys that have no lease, sparing young ones",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const leased = await request(e, "read", "creds/dev");
+      const plant = (alias: string, mount: string) =>
+        fetch(`${e.mock.url}/key/generate`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${MASTER_KEY}` },
+          body: JSON.stringify({
+            key_alias: alias,
+            models: ["m"],
+            metadata: { vault_mount_path: mount },
+          }),
+        }).then((r) => r.json());
+      await plant("vault-dev-orphan", "litellm/");
+      await plant("vault-dev-other-mount", "other/");
+      await plant("someone-else", "litellm/");
+      e.now.value = new Date(Date.now() + 1000);
+    const dry = await request(e, "update", "tidy", { dry_run: true, safety_margin: 0 });
+      assert.deepEqual(dry?.data?.orphans, ["vault-dev-orphan"]);
+      assert.equal(e.mock.keys.size, 4);
+      const young = await request(e, "update", "tidy", {});
+      assert.deepEqual(young?.data?.orphans, [], "the default safety margin spares a new key");
+      const done = await request(e, "update", "tidy", { safety_margin: "0s" });
+      assert.equal(done?.data?.deleted, 1);
+      const aliases = [...e.mock.keys.values()].map((k) => k.key_alias).sort();
+      assert.deepEqual(
+        aliases,
+        ["someone-else", String(leased?.data?.key_alias), "vault-dev-other-mount"].sort(),
+      );
+    } finally {
+      await e.mock.close();
+    }
+  },
+});

@@ -219,7 +219,7 @@ Deno.test({
       await plant("vault-dev-other-mount", "other/");
       await plant("someone-else", "litellm/");
       e.now.value = new Date(Date.now() + 1000);
-    const dry = await request(e, "update", "tidy", { dry_run: true, safety_margin: 0 });
+      const dry = await request(e, "update", "tidy", { dry_run: true, safety_margin: 0 });
       assert.deepEqual(dry?.data?.orphans, ["vault-dev-orphan"]);
       assert.equal(e.mock.keys.size, 4);
       const young = await request(e, "update", "tidy", {});

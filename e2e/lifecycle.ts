@@ -221,6 +221,28 @@ export async function lifecycleSuite(
     check(await keyExists(mock.url, masterKey, kept.data.key), "tidy deleted a leased key");
     await cliOk(engine, ["lease", "revoke", kept.lease_id]);
   });
+  await runner.step(
+    s,
+    "rotate-root replaces an admin virtual key, never returning it",
+    async () => {
+      const admin = await fetch(`${mock.url}/key/generate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${masterKey}` },
+        body: JSON.stringify({ key_alias: "vault-admin", user_id: "vault-admin" }),
+      }).then((r) => r.json());
+      await cliOk(engine, ["write", "litellm/config", `master_key=${admin.key}`]);
+      const refused = await engine.cli(["write", "-f", "litellm2-none/config/rotate-root"]);
+      check(refused.code !== 0, "rotate-root on a missing mount succeeded");
+      const out = JSON.parse(
+        await cliOk(engine, ["write", "-format=json", "-f", "litellm/config/rotate-root"]),
+      );
+      check(out.data.method === "successor", JSON.stringify(out.data));
+      check(!JSON.stringify(out).includes("sk-"), "rotate-root returned a key");
+      check(!(await keyExists(mock.url, masterKey, admin.key)), "the old admin key still exists");
+      const c = await readCreds(engine, "litellm/creds/dev");
+      await cliOk(engine, ["lease", "revoke", c.lease_id]);
+    },
+  );
   await runner.step(s, "our log lines reach the engine log; the master key does not", async () => {
     const log = await Deno.readTextFile(engine.logPath);
     check(

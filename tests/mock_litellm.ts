@@ -41,6 +41,8 @@ export interface MockLiteLLM {
   up(): void;
   /** Makes /key/{key}/regenerate work, as on LiteLLM Enterprise. */
   premium: boolean;
+  /** user_ids whose virtual keys act as proxy admins (default: "vault-admin"). */
+  adminUsers: Set<string>;
   /** Stops the mock. */
   close(): Promise<void>;
 }
@@ -304,7 +306,11 @@ export async function startMockLiteLLM(
       return chat(req, body);
     }
     const presented = bearer(req);
-    if (presented !== options.masterKey) return authError(presented);
+    if (presented !== options.masterKey) {
+      // A virtual key of a proxy admin passes the admin gate too, as in LiteLLM.
+      const row = presented ? await findKey(presented) : undefined;
+      if (!row || !row.user_id || !mock.adminUsers.has(row.user_id)) return authError(presented);
+    }
     return keyRoutes(req, url, body);
   }
 
@@ -318,6 +324,7 @@ export async function startMockLiteLLM(
     keys,
     requests,
     premium: false,
+    adminUsers: new Set(["vault-admin"]),
     inject: (fault) => faults.push({ ...fault }),
     clearFaults: () => void faults.splice(0),
     async down() {

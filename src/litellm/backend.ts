@@ -20,6 +20,12 @@ import { pathConfig } from "./path_config.ts";
 import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
 import { pathMetrics } from "./path_metrics.ts";
 import { pathTidy, tidy } from "./path_tidy.ts";
+import {
+  pathRotateRoot,
+  rollbackRotation,
+  rotateRoot,
+  WAL_KIND_ROTATE_ROOT,
+} from "./path_rotate_root.ts";
 import { pathRoles, pathRolesList } from "./path_roles.ts";
 import { secretKey } from "./secret_key.ts";
 
@@ -38,11 +44,17 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       pathCreds(ctx, secret),
       pathMetrics(ctx.metrics),
       pathTidy(ctx),
+      pathRotateRoot(ctx),
     ],
     secrets: [secret],
     specialPaths: { sealWrapStorage: [CONFIG_KEY] },
     clock: options.clock,
     async walRollback(req: Request, kind: string, data: unknown) {
+      if (kind === WAL_KIND_ROTATE_ROOT) {
+        const alias = String((data as { key_alias?: unknown })?.key_alias ?? "");
+        if (alias) await rollbackRotation(ctx, req.storage, alias);
+        return;
+      }
       if (kind !== WAL_KIND_KEY) return;
       const alias = String((data as { key_alias?: unknown })?.key_alias ?? "");
       if (!alias) return;
@@ -55,11 +67,20 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       if (deleted) ctx.metrics.count("keys_rolled_back_total");
     },
     async periodic(req: Request) {
+      const config = await readConfig(req.storage);
+      if (!config) return;
+      const lastRotated = Date.parse(config.last_rotated || "1970-01-01T00:00:00Z");
+      if (
+        config.rotation_period > 0 &&
+        ctx.clock().getTime() - lastRotated >= config.rotation_period * 1000
+      ) {
+        await rotateRoot(ctx, req.storage).catch((error) =>
+          ctx.logger.error("scheduled rotation failed", { error: (error as Error).message })
+        );
+      }
       // The host calls this every minute; tidy runs at most every TIDY_INTERVAL_MS.
       if (ctx.clock().getTime() - lastTidy < TIDY_INTERVAL_MS) return;
       lastTidy = ctx.clock().getTime();
-      const config = await readConfig(req.storage);
-      if (!config) return;
       const report = await tidy(req.storage, await ctx.client(req.storage), {
         mountPoint: req.mountPoint,
         marginSeconds: 3600,

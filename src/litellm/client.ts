@@ -45,7 +45,8 @@ export interface LiteLLMClientOptions {
 /** Fields of /key/generate we send (LiteLLM's names). */
 export interface GenerateKeyRequest {
   key_alias: string;
-  duration: string;
+  /** LiteLLM duration ("3600s"); null: the key never expires. */
+  duration: string | null;
   models: string[];
   max_budget?: number;
   budget_duration?: string;
@@ -127,6 +128,21 @@ export class LiteLLMClient {
     const body = await this.#call("POST", "/key/generate", request, { idempotent: false });
     const parsed = GENERATED.safeParse(body);
     if (!parsed.success) throw new LiteLLMError(502, "LiteLLM's /key/generate answer has no key");
+    const tokenHash = parsed.data.token ?? parsed.data.token_id ?? await sha256Hex(parsed.data.key);
+    return { key: parsed.data.key, tokenHash, expires: parsed.data.expires ?? null };
+  }
+
+  /**
+   * Replaces a key's secret in place (LiteLLM Enterprise). Never retried, like generate.
+   *
+   * @throws {LiteLLMError} 500 mentioning "Enterprise" on LiteLLM's community edition.
+   */
+  async regenerateKey(keyOrHash: string): Promise<GeneratedKey> {
+    const body = await this.#call("POST", `/key/${encodeURIComponent(keyOrHash)}/regenerate`, {}, {
+      idempotent: false,
+    });
+    const parsed = GENERATED.safeParse(body);
+    if (!parsed.success) throw new LiteLLMError(502, "LiteLLM's regenerate answer has no key");
     const tokenHash = parsed.data.token ?? parsed.data.token_id ?? await sha256Hex(parsed.data.key);
     return { key: parsed.data.key, tokenHash, expires: parsed.data.expires ?? null };
   }

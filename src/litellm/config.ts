@@ -15,6 +15,8 @@ const CONFIG_SCHEMA = z.object({
   master_key: z.string(),
   tls_ca_cert: z.string().default(""),
   request_timeout: z.number().int().positive().default(30),
+  rotation_period: z.number().int().nonnegative().default(0),
+  last_rotated: z.string().default(""),
 });
 
 /** Stored connection settings. */

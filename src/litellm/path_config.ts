@@ -40,6 +40,10 @@ const FIELDS = {
     default: false,
   },
   request_timeout: { type: "duration", description: "Timeout of each LiteLLM call", default: 30 },
+  rotation_period: {
+    type: "duration",
+    description: "Rotate an admin virtual key on this schedule (0: never); see config/rotate-root",
+  },
   verify_connection: {
     type: "bool",
     description: "Check base_url and master_key with an authenticated call before saving",
@@ -66,6 +70,8 @@ export function pathConfig(ctx: EngineContext) {
               tls_skip_verify: false,
               request_timeout: config.request_timeout,
               master_key_set: config.master_key !== "",
+              rotation_period: config.rotation_period,
+              last_rotated: config.last_rotated || null,
             },
           };
         },
@@ -104,6 +110,10 @@ export function pathConfig(ctx: EngineContext) {
               data.has("tls_ca_cert") ? data.get("tls_ca_cert") : existing?.tls_ca_cert ?? "",
             ),
             request_timeout: timeout,
+            rotation_period: data.has("rotation_period")
+              ? data.get("rotation_period")
+              : existing?.rotation_period ?? 0,
+            last_rotated: existing?.last_rotated ?? "",
           };
           if (data.get("verify_connection")) await verify(ctx, config);
           await writeConfig(req.storage, config);

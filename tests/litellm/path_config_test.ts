@@ -16,6 +16,8 @@ Deno.test({
         tls_skip_verify: false,
         request_timeout: 30,
         master_key_set: true,
+        rotation_period: 0,
+        last_rotated: null,
       });
       assert.ok(!JSON.stringify(read).includes(MASTER_KEY));
       assert.equal(e.storage.entries.get("config")?.sealWrap, true);

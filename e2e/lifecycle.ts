@@ -243,6 +243,39 @@ export async function lifecycleSuite(
       await cliOk(engine, ["lease", "revoke", c.lease_id]);
     },
   );
+  await runner.step(
+    s,
+    "a static role binds an existing key and rotate-role rotates it",
+    async () => {
+      const existing = await fetch(`${mock.url}/key/generate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${masterKey}` },
+        body: JSON.stringify({ key_alias: "ci-pipeline", models: ["gpt-4o-mini"] }),
+      }).then((r) => r.json());
+      await cliOk(engine, ["write", "litellm/static-roles/ci", "key_alias=ci-pipeline"]);
+      const first = JSON.parse(
+        await cliOk(engine, ["read", "-format=json", "litellm/static-creds/ci"]),
+      );
+      check(
+        first.data.key !== existing.key &&
+          (await chat(mock.url, first.data.key, "gpt-4o-mini")) === 200,
+        "bound key unusable",
+      );
+      await cliOk(engine, ["write", "-f", "litellm/rotate-role/ci"]);
+      const second = JSON.parse(
+        await cliOk(engine, ["read", "-format=json", "litellm/static-creds/ci"]),
+      );
+      check(second.data.key !== first.data.key, "rotate-role did not change the key");
+      check(
+        (await chat(mock.url, first.data.key, "gpt-4o-mini")) === 401,
+        "the old static key still works",
+      );
+      check(
+        (await chat(mock.url, second.data.key, "gpt-4o-mini")) === 200,
+        "the new static key does not work",
+      );
+    },
+  );
   await runner.step(s, "our log lines reach the engine log; the master key does not", async () => {
     const log = await Deno.readTextFile(engine.logPath);
     check(

@@ -21,6 +21,14 @@ import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
 import { pathMetrics } from "./path_metrics.ts";
 import { pathTidy, tidy } from "./path_tidy.ts";
 import {
+  pathRotateRole,
+  pathStaticCreds,
+  pathStaticRoles,
+  pathStaticRolesList,
+  rotateStaticRole,
+} from "./path_static_roles.ts";
+import { readStaticRole, rollbackStaticRotation, WAL_KIND_STATIC_ROTATE } from "./static_role.ts";
+import {
   pathRotateRoot,
   rollbackRotation,
   rotateRoot,
@@ -45,14 +53,26 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       pathMetrics(ctx.metrics),
       pathTidy(ctx),
       pathRotateRoot(ctx),
+      pathStaticRolesList(),
+      pathStaticRoles(ctx),
+      pathStaticCreds(),
+      pathRotateRole(ctx),
     ],
     secrets: [secret],
-    specialPaths: { sealWrapStorage: [CONFIG_KEY] },
+    specialPaths: { sealWrapStorage: [CONFIG_KEY, "static-roles/"] },
     clock: options.clock,
     async walRollback(req: Request, kind: string, data: unknown) {
       if (kind === WAL_KIND_ROTATE_ROOT) {
         const alias = String((data as { key_alias?: unknown })?.key_alias ?? "");
         if (alias) await rollbackRotation(ctx, req.storage, alias);
+        return;
+      }
+      if (kind === WAL_KIND_STATIC_ROTATE) {
+        const client = await ctx.client(req.storage);
+        await rollbackStaticRotation(
+          client,
+          data as { key_alias?: string; original_alias?: string },
+        );
         return;
       }
       if (kind !== WAL_KIND_KEY) return;
@@ -76,6 +96,21 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
       ) {
         await rotateRoot(ctx, req.storage).catch((error) =>
           ctx.logger.error("scheduled rotation failed", { error: (error as Error).message })
+        );
+      }
+      for (
+        const name of (await req.storage.list("static-roles/")).filter((k) => !k.endsWith("/"))
+      ) {
+        const role = await readStaticRole(req.storage, name);
+        if (!role || role.rotation_period === 0) continue;
+        if (
+          ctx.clock().getTime() - Date.parse(role.last_rotated) < role.rotation_period * 1000
+        ) continue;
+        await rotateStaticRole(ctx, req.storage, name).catch((error) =>
+          ctx.logger.error("scheduled static role rotation failed", {
+            role: name,
+            error: (error as Error).message,
+          })
         );
       }
       // The host calls this every minute; tidy runs at most every TIDY_INTERVAL_MS.

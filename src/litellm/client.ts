@@ -147,6 +147,13 @@ export class LiteLLMClient {
     return { key: parsed.data.key, tokenHash, expires: parsed.data.expires ?? null };
   }
 
+  /** Gives a key a new alias. */
+  async renameKey(keyOrHash: string, keyAlias: string): Promise<void> {
+    await this.#call("POST", "/key/update", { key: keyOrHash, key_alias: keyAlias }, {
+      idempotent: true,
+    });
+  }
+
   /** Moves a key's expiry to now + `durationSeconds` (what renewal does). */
   async extendKey(keyOrHash: string, durationSeconds: number): Promise<void> {
     await this.#call("POST", "/key/update", { key: keyOrHash, duration: `${durationSeconds}s` }, {

@@ -7,7 +7,7 @@ export DENO_NO_UPDATE_CHECK := 1
 ENGINES ?= openbao vault
 
 .PHONY: all demo dev test unit check fmt fmt-check lint gen build engines e2e e2e-openbao e2e-vault \
-        faults bench release patch minor major clean help
+        faults bench release patch minor major deploy-check clean help
 
 all: test
 
@@ -65,6 +65,15 @@ e2e-vault: e2e
 bench: build ## benchmarks: prints a table and writes bench/results.json
 	@bash scripts/engines/install.sh >/dev/null
 	$(DENO) run --allow-all bench/main.ts
+
+release: ## deno compile for linux/macOS x86_64/arm64, SHA256SUMS and register lines (needs denort)
+	@bash scripts/release.sh
+
+patch minor major: ## bump VERSION, commit and tag vX.Y.Z
+	@bash scripts/bump.sh $@
+
+deploy-check: ## validate deploy/k8s (YAML parses; kinds and apiVersions known)
+	@bash scripts/check_deploy.sh
 
 clean:
 	rm -rf dist .cache/deno e2e/.work bench/.work

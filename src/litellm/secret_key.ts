@@ -74,11 +74,18 @@ export function secretKey(ctx: EngineContext): SecretType {
     async revoke(req) {
       const lease = leaseData(req);
       const client = await ctx.client(req.storage);
-      const byHash = lease.token_hash
-        ? await client.deleteKeys({ keys: [lease.token_hash] })
-        : false;
-      if (!byHash && lease.key_alias) await client.deleteKeys({ keyAliases: [lease.key_alias] });
-      if (lease.token_hash) await unindexKey(req.storage, lease.token_hash);
+      const deleteAtLiteLLM = async () => {
+        const byHash = lease.token_hash
+          ? await client.deleteKeys({ keys: [lease.token_hash] })
+          : false;
+        if (!byHash && lease.key_alias) await client.deleteKeys({ keyAliases: [lease.key_alias] });
+      };
+      // At once: if LiteLLM fails, the revocation fails and the host retries it; a key whose index
+      // entry is already gone is then at worst deleted early by tidy, which is what revoke wants.
+      await Promise.all([
+        deleteAtLiteLLM(),
+        lease.token_hash ? unindexKey(req.storage, lease.token_hash) : undefined,
+      ]);
       ctx.logger.info("revoked key", { key_alias: lease.key_alias });
       ctx.metrics.count("keys_revoked_total");
       return undefined;

@@ -100,7 +100,9 @@ export function fieldSchema(type: FieldType): z.ZodType<unknown> {
         if (parsed === undefined || !Number.isSafeInteger(parsed)) {
           ctx.addIssue({
             code: "custom",
-            message: `expected an integer, got ${typeof v === "string" ? `"${v}"` : describe(v)}`,
+            message: typeof v === "number" || parsed !== undefined
+              ? `${String(v)} is out of range (integers up to 2^53)`
+              : `expected an integer, got ${typeof v === "string" ? `"${v}"` : describe(v)}`,
           });
           return z.NEVER;
         }

@@ -1,6 +1,6 @@
 /**
- * An unbounded async queue: producers push, one consumer iterates; the end or an error reaches
- * the consumer after every value pushed before it.
+ * An unbounded single-consumer async queue: producers push, one consumer iterates; the end or an
+ * error reaches the consumer after every value pushed before it.
  *
  * @module
  */
@@ -8,19 +8,29 @@
 /** A single-consumer async queue. */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   #values: T[] = [];
-  #waiting?: (result: IteratorResult<T>) => void;
-  #failWaiting?: (error: unknown) => void;
-  #ended = false;
-  #error: unknown = undefined;
-  #failed = false;
+  #waiter?: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
+  #state: "open" | "ended" | "failed" = "open";
+  #error: unknown;
+  #onTake?: (value: T) => void;
 
-  /** Adds a value (ignored after the end). */
+  /** @param options.onTake Called as the consumer takes each value (flow-control release). */
+  constructor(options: { onTake?: (value: T) => void } = {}) {
+    this.#onTake = options.onTake;
+  }
+
+  /** Whether end() or fail() was called. */
+  get closed(): boolean {
+    return this.#state !== "open";
+  }
+
+  /** Adds a value; ignored once closed. */
   push(value: T): void {
-    if (this.#ended || this.#failed) return;
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = this.#failWaiting = undefined;
-      resolve({ value, done: false });
+    if (this.#state !== "open") return;
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      this.#onTake?.(value);
+      waiter.resolve({ value, done: false });
     } else {
       this.#values.push(value);
     }
@@ -28,42 +38,42 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   /** Ends the queue normally. */
   end(): void {
-    if (this.#ended || this.#failed) return;
-    this.#ended = true;
-    if (this.#waiting && this.#values.length === 0) {
-      const resolve = this.#waiting;
-      this.#waiting = this.#failWaiting = undefined;
-      resolve({ value: undefined, done: true });
-    }
+    if (this.#state !== "open") return;
+    this.#state = "ended";
+    this.#wakeIfDrained();
   }
 
   /** Ends the queue with an error, thrown to the consumer after the values already queued. */
   fail(error: unknown): void {
-    if (this.#ended || this.#failed) return;
-    this.#failed = true;
+    if (this.#state !== "open") return;
+    this.#state = "failed";
     this.#error = error;
-    if (this.#failWaiting && this.#values.length === 0) {
-      const reject = this.#failWaiting;
-      this.#waiting = this.#failWaiting = undefined;
-      reject(error);
-    }
+    this.#wakeIfDrained();
   }
 
   /** Takes the next value. */
   next(): Promise<IteratorResult<T>> {
     if (this.#values.length > 0) {
-      return Promise.resolve({ value: this.#values.shift()!, done: false });
+      const value = this.#values.shift()!;
+      this.#onTake?.(value);
+      return Promise.resolve({ value, done: false });
     }
-    if (this.#failed) return Promise.reject(this.#error);
-    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#failWaiting = reject;
-    });
+    if (this.#state === "failed") return Promise.reject(this.#error);
+    if (this.#state === "ended") return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiter) return Promise.reject(new Error("AsyncQueue has a single consumer"));
+    return new Promise((resolve, reject) => this.#waiter = { resolve, reject });
   }
 
   /** Iterates the values. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return { next: () => this.next() };
+  }
+
+  #wakeIfDrained(): void {
+    const waiter = this.#waiter;
+    if (!waiter || this.#values.length > 0) return;
+    this.#waiter = undefined;
+    if (this.#state === "failed") waiter.reject(this.#error);
+    else waiter.resolve({ value: undefined, done: true });
   }
 }

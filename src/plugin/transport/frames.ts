@@ -1,11 +1,11 @@
 /**
- * HTTP/2 frames (RFC 9113 §4 and §6): the 9-byte header, the frame types and flags we use, and
- * a reader that cuts a byte stream into frames.
+ * HTTP/2 frames (RFC 9113 §4, §6): constants, the 9-octet frame header, a reader that cuts a
+ * byte stream into frames, and the error type that carries an HTTP/2 error code.
  *
  * @module
  */
 
-/** Frame types. */
+/** Frame types (RFC 9113 §6). */
 export const FrameType = {
   DATA: 0x0,
   HEADERS: 0x1,
@@ -19,7 +19,7 @@ export const FrameType = {
   CONTINUATION: 0x9,
 } as const;
 
-/** Frame flags. */
+/** Frame flags; END_STREAM and ACK share a bit, their meaning depends on the frame type. */
 export const Flag = {
   END_STREAM: 0x1,
   ACK: 0x1,
@@ -28,7 +28,7 @@ export const Flag = {
   PRIORITY: 0x20,
 } as const;
 
-/** Error codes of RST_STREAM and GOAWAY. */
+/** Error codes of RST_STREAM and GOAWAY (RFC 9113 §7). */
 export const ErrorCode = {
   NO_ERROR: 0x0,
   PROTOCOL_ERROR: 0x1,
@@ -40,10 +40,13 @@ export const ErrorCode = {
   REFUSED_STREAM: 0x7,
   CANCEL: 0x8,
   COMPRESSION_ERROR: 0x9,
+  CONNECT_ERROR: 0xa,
   ENHANCE_YOUR_CALM: 0xb,
+  INADEQUATE_SECURITY: 0xc,
+  HTTP_1_1_REQUIRED: 0xd,
 } as const;
 
-/** SETTINGS identifiers. */
+/** SETTINGS parameters (RFC 9113 §6.5.2). */
 export const Setting = {
   HEADER_TABLE_SIZE: 0x1,
   ENABLE_PUSH: 0x2,
@@ -54,106 +57,200 @@ export const Setting = {
 } as const;
 
 /** The client connection preface (RFC 9113 §3.4). */
-export const CLIENT_PREFACE = new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-
-/** The protocol's default frame size and window. */
+export const CLIENT_PREFACE: Uint8Array = new TextEncoder().encode(
+  "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+);
+/** Frame size every endpoint must accept, and the initial SETTINGS_MAX_FRAME_SIZE. */
 export const DEFAULT_MAX_FRAME_SIZE = 16_384;
-/** Initial flow-control window of every stream and of the connection. */
+/** Largest SETTINGS_MAX_FRAME_SIZE a peer may announce. */
+export const MAX_FRAME_SIZE_LIMIT = (1 << 24) - 1;
+/** Initial flow-control window of the connection and of every stream. */
 export const DEFAULT_WINDOW = 65_535;
+/** Largest flow-control window (2^31 - 1). */
+export const MAX_WINDOW = 0x7fffffff;
+/** Size of the frame header. */
+export const FRAME_HEADER_BYTES = 9;
 
-/** One parsed frame. */
+/** One frame as read from the wire. */
 export interface Frame {
   /** Frame type. */
   type: number;
-  /** Flags byte. */
+  /** Flags. */
   flags: number;
-  /** Stream id (31 bits). */
+  /** Stream id (the reserved bit cleared). */
   streamId: number;
-  /** Payload, a view into the reader's buffer: copy it to keep it. */
+  /** Payload; may be a view into a socket buffer, so copy it before mutating. */
   payload: Uint8Array;
 }
 
-/** Serialises one frame. */
+/**
+ * An HTTP/2 error: a connection error when `streamId` is undefined (the connection ends with
+ * GOAWAY), otherwise a stream error (that stream is reset with RST_STREAM).
+ */
+export class H2Error extends Error {
+  /** HTTP/2 error code. */
+  readonly code: number;
+  /** The stream of a stream error. */
+  readonly streamId?: number;
+
+  /**
+   * @param code An ErrorCode value.
+   * @param message What the peer did wrong (sent as GOAWAY debug data).
+   */
+  constructor(code: number, message: string, options: { streamId?: number } = {}) {
+    super(message);
+    this.name = "H2Error";
+    this.code = code;
+    this.streamId = options.streamId;
+  }
+}
+
+/** Serialises one frame: header and payload in one buffer. */
 export function encodeFrame(
   type: number,
   flags: number,
   streamId: number,
   payload: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  const out = new Uint8Array(9 + payload.length);
-  out[0] = (payload.length >>> 16) & 0xff;
+  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  out[0] = payload.length >>> 16;
   out[1] = (payload.length >>> 8) & 0xff;
   out[2] = payload.length & 0xff;
   out[3] = type;
   out[4] = flags;
   new DataView(out.buffer).setUint32(5, streamId & 0x7fffffff);
-  out.set(payload, 9);
+  out.set(payload, FRAME_HEADER_BYTES);
   return out;
 }
 
-/** A frame larger than we accept: connection error FRAME_SIZE_ERROR. */
-export class FrameSizeError extends Error {
-  /** @param size The announced payload size. */
-  constructor(size: number) {
-    super(`frame of ${size} bytes exceeds our maximum frame size`);
-    this.name = "FrameSizeError";
-  }
+/** Reads a big-endian 32-bit unsigned integer. */
+export function readUint32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) |
+    bytes[offset + 3]) >>> 0;
 }
 
-/** Accumulates bytes and yields complete frames. */
-export class FrameReader {
-  #buffer: Uint8Array = new Uint8Array(0);
-  #maxFrameSize: number;
+/** A big-endian 32-bit payload (RST_STREAM, WINDOW_UPDATE, GOAWAY parts). */
+export function uint32Bytes(...values: number[]): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((value, i) => view.setUint32(i * 4, value >>> 0));
+  return out;
+}
 
-  /** @param maxFrameSize Our SETTINGS_MAX_FRAME_SIZE. */
-  constructor(maxFrameSize: number) {
+/**
+ * Cuts a byte stream into frames without copying payloads that lie within one chunk; in the
+ * server role it first checks the client preface.
+ */
+export class FrameReader {
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #maxFrameSize: number;
+  #prefaceLeft: number;
+
+  /**
+   * @param maxFrameSize Our SETTINGS_MAX_FRAME_SIZE: larger frames are a FRAME_SIZE_ERROR.
+   * @param options.preface Expect the client connection preface first (server role).
+   */
+  constructor(maxFrameSize: number, options: { preface?: boolean } = {}) {
     this.#maxFrameSize = maxFrameSize;
+    this.#prefaceLeft = options.preface ? CLIENT_PREFACE.length : 0;
   }
 
-  /** Adds bytes and returns every frame now complete. Throws FrameSizeError on an oversize frame. */
+  /**
+   * Adds bytes and returns every frame now complete, in order.
+   *
+   * @throws {H2Error} PROTOCOL_ERROR for a wrong preface, FRAME_SIZE_ERROR when a frame header
+   *   announces more than our maximum.
+   */
   push(chunk: Uint8Array): Frame[] {
-    if (this.#buffer.length === 0) {
-      this.#buffer = chunk;
-    } else {
-      const joined = new Uint8Array(this.#buffer.length + chunk.length);
-      joined.set(this.#buffer);
-      joined.set(chunk, this.#buffer.length);
-      this.#buffer = joined;
+    if (this.#prefaceLeft > 0) chunk = this.#checkPreface(chunk);
+    if (chunk.length > 0) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
     }
     const frames: Frame[] = [];
-    let offset = 0;
-    const buf = this.#buffer;
-    while (buf.length - offset >= 9) {
-      const length = (buf[offset] << 16) | (buf[offset + 1] << 8) | buf[offset + 2];
-      if (length > this.#maxFrameSize) throw new FrameSizeError(length);
-      if (buf.length - offset < 9 + length) break;
-      const view = new DataView(buf.buffer, buf.byteOffset + offset + 5, 4);
-      frames.push({
-        type: buf[offset + 3],
-        flags: buf[offset + 4],
-        streamId: view.getUint32(0) & 0x7fffffff,
-        payload: buf.subarray(offset + 9, offset + 9 + length),
-      });
-      offset += 9 + length;
+    while (this.#buffered >= FRAME_HEADER_BYTES) {
+      const header = this.#peek(FRAME_HEADER_BYTES);
+      const length = (header[0] << 16) | (header[1] << 8) | header[2];
+      if (length > this.#maxFrameSize) {
+        throw new H2Error(ErrorCode.FRAME_SIZE_ERROR, `frame of ${length} octets is too large`);
+      }
+      if (this.#buffered < FRAME_HEADER_BYTES + length) break;
+      const type = header[3];
+      const flags = header[4];
+      const streamId = readUint32(header, 5) & 0x7fffffff;
+      this.#take(FRAME_HEADER_BYTES);
+      frames.push({ type, flags, streamId, payload: this.#take(length) });
     }
-    this.#buffer = offset === buf.length ? new Uint8Array(0) : buf.slice(offset);
     return frames;
+  }
+
+  #checkPreface(chunk: Uint8Array): Uint8Array {
+    const offset = CLIENT_PREFACE.length - this.#prefaceLeft;
+    const take = Math.min(this.#prefaceLeft, chunk.length);
+    for (let i = 0; i < take; i++) {
+      if (chunk[i] !== CLIENT_PREFACE[offset + i]) {
+        throw new H2Error(ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
+      }
+    }
+    this.#prefaceLeft -= take;
+    return chunk.subarray(take);
+  }
+
+  /** The first `n` buffered bytes (copied only when they span chunks). */
+  #peek(n: number): Uint8Array {
+    if (this.#chunks[0].length < n) this.#merge(n);
+    return this.#chunks[0].subarray(0, n);
+  }
+
+  #take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0);
+    if (this.#chunks[0].length < n) this.#merge(n);
+    const first = this.#chunks[0];
+    const taken = first.subarray(0, n);
+    if (first.length === n) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(n);
+    this.#buffered -= n;
+    return taken;
+  }
+
+  /** Joins leading chunks until the first holds at least `n` bytes. */
+  #merge(n: number): void {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    while (size < n) {
+      const part = this.#chunks.shift()!;
+      parts.push(part);
+      size += part.length;
+    }
+    const joined = new Uint8Array(size);
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.length;
+    }
+    this.#chunks.unshift(joined);
   }
 }
 
-/** Strips padding (and the priority block of HEADERS) from a payload; throws on bad padding. */
-export function unpad(frame: Frame): Uint8Array {
+/**
+ * The payload of a DATA or HEADERS frame without padding (and, for HEADERS, without the
+ * priority block).
+ *
+ * @throws {H2Error} PROTOCOL_ERROR when the padding does not fit (RFC 9113 §6.1).
+ */
+export function framePayload(frame: Frame): Uint8Array {
   let payload = frame.payload;
   let padLength = 0;
   if (frame.flags & Flag.PADDED) {
-    if (payload.length < 1) throw new Error("padded frame without pad length");
+    if (payload.length < 1) throw new H2Error(ErrorCode.PROTOCOL_ERROR, "padded frame too short");
     padLength = payload[0];
     payload = payload.subarray(1);
   }
   if (frame.type === FrameType.HEADERS && frame.flags & Flag.PRIORITY) {
-    if (payload.length < 5) throw new Error("headers frame with a short priority block");
+    if (payload.length < 5) throw new H2Error(ErrorCode.PROTOCOL_ERROR, "priority block too short");
     payload = payload.subarray(5);
   }
-  if (padLength > payload.length) throw new Error("padding exceeds the payload");
+  if (padLength > payload.length) throw new H2Error(ErrorCode.PROTOCOL_ERROR, "padding too long");
   return payload.subarray(0, payload.length - padLength);
 }

@@ -1,232 +1,192 @@
+/** GrpcServer and GrpcClient over mutual TLS on a unix socket (and TCP): calls end to end. */
 import assert from "node:assert/strict";
-import { GrpcClient, GrpcError, Status } from "../../../src/plugin/transport/mod.ts";
-import { certs, startServer } from "./_fixture.ts";
-import { makeTestCert } from "../../_certs.ts";
+import { GrpcError, Status } from "../../../src/plugin/transport/mod.ts";
+import { bytes, echoService, NO_SANITIZERS, startServer, text } from "./_fixture.ts";
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-const opts = { sanitizeOps: false, sanitizeResources: false };
-
-function echoServer(server: import("../../../src/plugin/transport/mod.ts").GrpcServer) {
-  server.addUnary("/t.Echo/Echo", async (req, ctx) => {
-    const tag = ctx.metadata["x-tag"]?.[0] ?? "";
-    return enc.encode(tag + dec.decode(req));
-  });
-  server.addUnary("/t.Echo/Bytes", async (req) => req);
-  server.addUnary("/t.Echo/Fail", async () => {
-    throw new GrpcError(Status.NOT_FOUND, "no such thing: ünïcode 100%");
-  });
-  server.addUnary("/t.Echo/Slow", (_req, ctx) =>
-    new Promise((resolve, reject) => {
-      const t = setTimeout(() => resolve(new Uint8Array(0)), 5000);
-      ctx.signal.addEventListener("abort", () => {
-        clearTimeout(t);
-        reject(new Error("aborted"));
-      });
-    }));
-  server.addStream("/t.Echo/Chat", async (call) => {
-    for await (const message of call.messages) {
-      await call.send(enc.encode(`re:${dec.decode(message)}`));
-    }
-  });
+function test(name: string, fn: () => Promise<void>) {
+  Deno.test({ name, ...NO_SANITIZERS, fn });
 }
 
-Deno.test({
-  name: "GrpcServer and GrpcClient round-trip unary calls with metadata",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const client = await s.connect();
-    try {
-      const reply = await client.unary("/t.Echo/Echo", enc.encode("hello"), {
-        metadata: { "x-tag": ["a:"] },
+test("GrpcClient.unary round-trips bytes and metadata over unix and TCP", async () => {
+  for (const tcp of [false, true]) {
+    let seen: Record<string, string[]> = {};
+    const s = await startServer((server) => {
+      server.addUnary("/t.Echo/Meta", async (request, ctx) => {
+        seen = ctx.metadata;
+        return request;
       });
-      assert.equal(dec.decode(reply), "a:hello");
-      const empty = await client.unary("/t.Echo/Bytes", new Uint8Array(0));
-      assert.equal(empty.length, 0);
-    } finally {
-      await client.close();
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcClient carries 4 MB messages both ways intact",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
+    }, { tcp });
     const client = await s.connect();
-    try {
-      const big = crypto.getRandomValues(new Uint8Array(65536)).slice();
-      const payload = new Uint8Array(4 * 1024 * 1024);
-      for (let i = 0; i < payload.length; i += big.length) {
-        payload.set(big.subarray(0, Math.min(big.length, payload.length - i)), i);
-      }
-      const reply = await client.unary("/t.Echo/Bytes", payload);
-      assert.equal(reply.length, payload.length);
-      assert.deepEqual(reply, payload);
-    } finally {
-      await client.close();
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcClient reports status codes, percent-decoded messages and UNIMPLEMENTED",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const client = await s.connect();
-    try {
-      await assert.rejects(client.unary("/t.Echo/Fail", new Uint8Array(0)), (e: GrpcError) => {
-        assert.equal(e.code, Status.NOT_FOUND);
-        assert.equal(e.message, "no such thing: ünïcode 100%");
-        return true;
-      });
-      await assert.rejects(
-        client.unary("/t.Nope/Nope", new Uint8Array(0)),
-        (e: GrpcError) => e.code === Status.UNIMPLEMENTED,
-      );
-    } finally {
-      await client.close();
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcClient deadlines fail with DEADLINE_EXCEEDED and cancel the server call",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const client = await s.connect();
-    try {
-      const started = Date.now();
-      await assert.rejects(
-        client.unary("/t.Echo/Slow", new Uint8Array(0), { timeoutMs: 100 }),
-        (e: GrpcError) => e.code === Status.DEADLINE_EXCEEDED,
-      );
-      assert.ok(Date.now() - started < 2000);
-      assert.equal(
-        dec.decode(await client.unary("/t.Echo/Echo", enc.encode("still fine"))),
-        "still fine",
-      );
-    } finally {
-      await client.close();
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcClient bidirectional streams deliver messages in order",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const client = await s.connect();
-    try {
-      const call = client.stream("/t.Echo/Chat");
-      const got: string[] = [];
-      const reading = (async () => {
-        for await (const m of call.messages) got.push(dec.decode(m));
-      })();
-      for (let i = 0; i < 50; i++) await call.send(enc.encode(String(i)));
-      call.end();
-      await reading;
-      await call.status;
-      assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => `re:${i}`));
-    } finally {
-      await client.close();
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcServer survives clients that close (GOAWAY) after 1000 calls, 10,000 calls in all",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    try {
-      let ok = 0;
-      for (let round = 0; round < 10; round++) {
-        const client = await s.connect();
-        const batch = Array.from(
-          { length: 1000 },
-          (_, i) => client.unary("/t.Echo/Echo", enc.encode(`${round}-${i}`)),
-        );
-        const replies = await Promise.all(batch);
-        replies.forEach((r, i) => assert.equal(dec.decode(r), `${round}-${i}`));
-        ok += replies.length;
-        await client.close();
-      }
-      assert.equal(ok, 10_000);
-    } finally {
-      await s.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "GrpcClient survives a server that sends GOAWAY and closes",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const client = await s.connect();
-    for (let i = 0; i < 1000; i++) await client.unary("/t.Echo/Echo", enc.encode("x"));
+    const reply = await client.unary("/t.Echo/Meta", bytes("hello"), {
+      metadata: { "multiplex-id": ["abc"], "X-Two": ["1", "2"] },
+    });
+    assert.equal(text(reply), "hello");
+    assert.deepEqual(seen, { "multiplex-id": ["abc"], "x-two": ["1", "2"] });
+    assert.deepEqual([...await client.unary("/t.Echo/Meta", new Uint8Array(0))], []);
+    await client.close();
     await s.stop();
-    await client.closed;
-    await assert.rejects(
-      client.unary("/t.Echo/Echo", enc.encode("x")),
-      (e: GrpcError) => e.code === Status.UNAVAILABLE,
-    );
-  },
+  }
 });
 
-Deno.test({
-  name: "GrpcServer refuses clients without the trusted certificate",
-  ...opts,
-  async fn() {
-    const s = await startServer(echoServer);
-    const pair = await certs();
-    const stranger = await makeTestCert();
-    try {
-      await assert.rejects(
-        GrpcClient.connect(s.address, {
-          tls: { key: stranger.key, cert: stranger.cert, ca: pair.server.cert },
-        })
-          .then(async (c) => {
-            try {
-              await c.unary("/t.Echo/Echo", enc.encode("x"), { timeoutMs: 2000 });
-            } finally {
-              await c.close();
-            }
-          }),
-        (e: GrpcError) => e.code === Status.UNAVAILABLE,
-      );
-      const socketPath = (s.address as { path: string }).path;
-      const out = await new Deno.Command("openssl", {
-        // TLS 1.2 fails in the handshake itself, so openssl reports it before it exits.
-        args: [
-          "s_client",
-          "-unix",
-          socketPath,
-          "-alpn",
-          "h2",
-          "-servername",
-          "localhost",
-          "-tls1_2",
-        ],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const text = dec.decode(out.stdout) + dec.decode(out.stderr);
-      assert.match(text, /alert|certificate required|handshake failure/i);
-    } finally {
-      await s.stop();
-    }
-  },
+test("GrpcServer maps handler outcomes to statuses and unknown methods to UNIMPLEMENTED", async () => {
+  const s = await startServer((server) => {
+    server.addUnary(
+      "/t.S/NotFound",
+      () => Promise.reject(new GrpcError(Status.NOT_FOUND, 'no role "x" ✓')),
+    );
+    server.addUnary("/t.S/Crash", () => Promise.reject(new Error("boom")));
+    server.addUnary("/t.S/Throw", () => {
+      throw new TypeError("sync throw");
+    });
+    server.addStream("/t.S/Partial", async (call) => {
+      await call.send(Uint8Array.of(1));
+      throw new GrpcError(Status.ABORTED, "after one message");
+    });
+  });
+  const client = await s.connect();
+  const expectations: Array<[string, number, string]> = [
+    ["/t.S/NotFound", Status.NOT_FOUND, 'no role "x" ✓'],
+    ["/t.S/Crash", Status.UNKNOWN, "boom"],
+    ["/t.S/Throw", Status.UNKNOWN, "sync throw"],
+    ["/t.S/Missing", Status.UNIMPLEMENTED, "unknown method /t.S/Missing"],
+  ];
+  for (const [method, code, message] of expectations) {
+    await assert.rejects(client.unary(method, Uint8Array.of(1)), (e: GrpcError) => {
+      assert.ok(e instanceof GrpcError);
+      assert.deepEqual([e.code, e.message], [code, message]);
+      return true;
+    });
+  }
+  const call = client.stream("/t.S/Partial");
+  call.end();
+  const got: number[] = [];
+  await assert.rejects(async () => {
+    for await (const m of call.messages) got.push(...m);
+  }, (e: GrpcError) => e.code === Status.ABORTED);
+  assert.deepEqual(got, [1]);
+  await assert.rejects(call.status, (e: GrpcError) => e.message === "after one message");
+  await client.close();
+  await s.stop();
+});
+
+test("GrpcClient.stream does bidirectional, server and client streaming", async () => {
+  const s = await startServer((server) => {
+    echoService(server);
+    server.addStream("/t.Echo/Sum", async (call) => {
+      let sum = 0;
+      for await (const m of call.messages) sum += m[0];
+      await call.send(Uint8Array.of(sum));
+    });
+  });
+  const client = await s.connect();
+  const chat = client.stream("/t.Echo/Chat");
+  const replies: string[] = [];
+  for (const word of ["a", "b", "c"]) {
+    await chat.send(bytes(word));
+    const next = await chat.messages[Symbol.asyncIterator]().next();
+    replies.push(text(next.value));
+  }
+  chat.end();
+  await chat.status;
+  assert.deepEqual(replies, ["a", "b", "c"]);
+
+  const count = client.stream("/t.Echo/Count");
+  await count.send(Uint8Array.of(200));
+  count.end();
+  const counted: number[] = [];
+  for await (const m of count.messages) counted.push(m[0]);
+  assert.equal(counted.length, 200);
+  assert.equal(counted[199], 199);
+
+  const sum = client.stream("/t.Echo/Sum");
+  for (let i = 1; i <= 10; i++) await sum.send(Uint8Array.of(i));
+  sum.end();
+  for await (const m of sum.messages) assert.equal(m[0], 55);
+  await sum.status;
+  await client.close();
+  await s.stop();
+});
+
+test("GrpcClient and GrpcServer carry 4 MB messages both ways and in parallel", async () => {
+  const s = await startServer(echoService);
+  const client = await s.connect();
+  const big = Uint8Array.from({ length: 4 << 20 }, (_, i) => (i * 31) & 0xff);
+  const started = performance.now();
+  const replies = await Promise.all([1, 2, 3].map(() => client.unary("/t.Echo/Echo", big)));
+  const elapsed = performance.now() - started;
+  for (const reply of replies) {
+    assert.ok(reply.length === big.length && reply.every((b, i) => b === big[i]));
+  }
+  assert.ok(elapsed < 5000, `3 x 4 MB echo took ${elapsed} ms`);
+  await client.close();
+  await s.stop();
+});
+
+test("GrpcServer enforces maxMessageBytes with RESOURCE_EXHAUSTED", async () => {
+  const s = await startServer(echoService, { maxMessageBytes: 1000 });
+  const client = await s.connect();
+  assert.equal((await client.unary("/t.Echo/Echo", new Uint8Array(1000))).length, 1000);
+  await assert.rejects(
+    client.unary("/t.Echo/Echo", new Uint8Array(1001)),
+    (e: GrpcError) => e.code === Status.RESOURCE_EXHAUSTED,
+  );
+  assert.equal((await client.unary("/t.Echo/Echo", Uint8Array.of(1))).length, 1);
+  await client.close();
+  await s.stop();
+});
+
+test("deadlines end calls with DEADLINE_EXCEEDED on both sides", async () => {
+  let serverSignal: AbortSignal | undefined;
+  let serverDeadline: unknown;
+  const s = await startServer((server) => {
+    server.addUnary("/t.S/Slow", async (_request, ctx) => {
+      serverSignal = ctx.signal;
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+      serverDeadline = ctx.signal.reason;
+      return Uint8Array.of(1);
+    });
+  });
+  const client = await s.connect();
+  const started = performance.now();
+  await assert.rejects(
+    client.unary("/t.S/Slow", Uint8Array.of(1), { timeoutMs: 150 }),
+    (e: GrpcError) => e.code === Status.DEADLINE_EXCEEDED,
+  );
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed >= 140 && elapsed < 1000, `took ${elapsed} ms`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(serverSignal?.aborted, true);
+  assert.ok(serverDeadline instanceof GrpcError);
+  // The server's own timer and the client's RST_STREAM race: either ends the handler.
+  const serverCodes: number[] = [Status.DEADLINE_EXCEEDED, Status.CANCELLED];
+  assert.ok(serverCodes.includes((serverDeadline as GrpcError).code));
+  await assert.rejects(
+    client.unary("/t.Echo/Echo", Uint8Array.of(1), { timeoutMs: 0 }),
+    (e: GrpcError) => e.code === Status.DEADLINE_EXCEEDED,
+  );
+  await client.close();
+  await s.stop();
+});
+
+test("cancelling a call aborts the server handler's signal", async () => {
+  let aborted!: () => void;
+  const handlerAborted = new Promise<void>((resolve) => aborted = resolve);
+  const s = await startServer((server) => {
+    echoService(server);
+    server.addStream("/t.S/Forever", async (call) => {
+      call.ctx.signal.addEventListener("abort", aborted);
+      for await (const _ of call.messages) { /* until cancelled */ }
+    });
+  });
+  const client = await s.connect();
+  const abort = new AbortController();
+  const call = client.stream("/t.S/Forever", { signal: abort.signal });
+  await call.send(Uint8Array.of(1));
+  setTimeout(() => abort.abort(), 50);
+  await assert.rejects(call.status, (e: GrpcError) => e.code === Status.CANCELLED);
+  await handlerAborted;
+  // The connection itself is unaffected.
+  assert.deepEqual([...await client.unary("/t.Echo/Echo", Uint8Array.of(2))], [2]);
+  await client.close();
+  await s.stop();
 });

@@ -97,7 +97,7 @@ export async function handleRequestRoundTrip(calls: number): Promise<Stats> {
   const client = await GrpcClient.connect({ path: `${dir}/p.sock` }, {
     tls: { key: host.key, cert: host.cert, ca: plugin.cert },
   });
-  await client.unary("/pb.Backend/Setup", encode("pb.SetupArgs", { broker_ID: 1 }));
+  await client.unary("/pb.Backend/Setup", encode("pb.SetupArgs", { broker_id: 1 }));
   const request = encode("pb.HandleRequestArgs", {
     request: { operation: "list", path: "roles/", data: "null" },
   });

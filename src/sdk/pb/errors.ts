@@ -1,7 +1,19 @@
 /**
- * The one place where errors become wire types (protocol.md §6.7). A caller's mistake becomes the
- * Go framework's error response (`{"error": message}` data: HTTP 400 with the message); typed
- * errors become their ProtoError types; anything else is a fault (500) carrying its message.
+ * The one place where thrown errors become wire errors (protocol.md §6.7; the Go SDK's
+ * ErrToProtoErr). Handlers throw the typed errors of `src/sdk/errors.ts`; nothing else builds a
+ * ProtoError.
+ *
+ * | thrown                      | HandleRequest reply                          | HTTP |
+ * |-----------------------------|----------------------------------------------|------|
+ * | UserInputError              | response data `{"error": message}`, no err   | 400  |
+ * | CodedError                  | err_type 3, err_code = status                | status |
+ * | UnsupportedOperationError   | err_type 5                                   | 405  |
+ * | UnsupportedPathError        | err_type 6                                   | 404  |
+ * | PermissionDeniedError       | err_type 8                                   | 403  |
+ * | StorageError, anything else | err_type 0 with the message verbatim         | 500  |
+ *
+ * Storage texts stay verbatim because the host matches substrings of them: "cannot write to
+ * readonly storage" makes a standby forward the request to the active node.
  *
  * @module
  */
@@ -12,36 +24,29 @@ import {
   UnsupportedPathError,
   UserInputError,
 } from "../errors.ts";
-import { ErrType, type PbProtoError, type PbResponse } from "./messages.ts";
+import type { Message } from "./codec.ts";
+import { ErrType, type PbProtoError } from "./messages.ts";
+import { responseToPb } from "./translate.ts";
 
-/** What a failed HandleRequest replies: an error response, or a ProtoError. */
-export interface ErrorReply {
-  /** Set for user errors: the 400 response. */
-  response?: PbResponse;
-  /** Set for everything else. */
-  err?: PbProtoError;
-}
-
-function protoError(type: number, message: string, code = 0): PbProtoError {
+function protoError(type: number, message: string, code = 0n): PbProtoError {
   return { err_type: type, err_msg: message, err_code: code };
 }
 
-/** Maps an error thrown while handling a request. */
-export function requestErrorToPb(error: unknown): ErrorReply {
-  if (error instanceof UserInputError) {
-    return {
-      response: { data: JSON.stringify({ error: error.message }), warnings: [], headers: {} },
-    };
-  }
-  return { err: errorToProtoError(error) };
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message || "internal error";
 }
 
-/** Maps an error to a ProtoError; user errors become err_type UserError (400 in existence checks). */
+/**
+ * Maps an error to a ProtoError. A UserInputError becomes err_type 1 (UserError), which the host
+ * answers with 400 in existence checks; in HandleRequest use {@linkcode handleRequestErrorReply}.
+ */
 export function errorToProtoError(error: unknown): PbProtoError {
   if (error instanceof UserInputError) return protoError(ErrType.USER_ERROR, error.message);
   if (error instanceof CodedError) {
-    return protoError(ErrType.CODED_ERROR, error.message, error.status);
+    return protoError(ErrType.CODED_ERROR, error.message, BigInt(error.status));
   }
+  // For these the host drops the message and uses its own sentinel error.
   if (error instanceof UnsupportedOperationError) {
     return protoError(ErrType.UNSUPPORTED_OPERATION, "unsupported operation");
   }
@@ -51,6 +56,17 @@ export function errorToProtoError(error: unknown): PbProtoError {
   if (error instanceof PermissionDeniedError) {
     return protoError(ErrType.PERMISSION_DENIED, "permission denied");
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return protoError(ErrType.UNKNOWN, message || "internal error");
+  return protoError(ErrType.UNKNOWN, messageOf(error));
+}
+
+/**
+ * The HandleRequest reply for an error thrown by the backend: a caller's mistake becomes the Go
+ * framework's error response (`logical.ErrorResponse`: data `{"error": message}`, which the host
+ * answers with 400 and `{"errors": [message]}`), anything else a ProtoError.
+ */
+export function handleRequestErrorReply(error: unknown): Message<"pb.HandleRequestReply"> {
+  if (error instanceof UserInputError) {
+    return { response: responseToPb({ data: { error: error.message } }), err: null };
+  }
+  return { response: null, err: errorToProtoError(error) };
 }

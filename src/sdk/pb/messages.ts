@@ -1,120 +1,61 @@
 /**
- * TypeScript shapes of the decoded protobuf messages we read and write (see codec.ts): field
- * names as in proto/pb/backend.proto, int64 as decimal strings.
+ * Short names for the decoded messages the translation reads and writes (shapes generated from
+ * proto/, see codec.ts), and the ProtoError type numbers.
  *
  * @module
  */
+import type { Message } from "./codec.ts";
 
-/** google.protobuf.Timestamp. */
-export interface PbTimestamp {
-  seconds: string;
-  nanos: number;
-}
-
-/** pb.LeaseOptions (durations in nanoseconds). */
-export interface PbLeaseOptions {
-  TTL: string;
-  renewable: boolean;
-  increment: string;
-  issue_time: PbTimestamp | null;
-  MaxTTL: string;
-}
-
-/** pb.Secret. */
-export interface PbSecret {
-  lease_options: PbLeaseOptions | null;
-  internal_data: string;
-  lease_ID: string;
-}
-
-/** pb.Header. */
-export interface PbHeader {
-  header: string[];
-}
-
-/** pb.Connection (only what we read). */
-export interface PbConnection {
-  remote_addr: string;
-}
-
-/** pb.Request (only what we read). */
-export interface PbRequest {
-  ID: string;
-  operation: string;
-  path: string;
-  data: string;
-  secret: PbSecret | null;
-  headers: Record<string, PbHeader>;
-  client_token: string;
-  client_token_accessor: string;
-  display_name: string;
-  mount_point: string;
-  mount_type: string;
-  mount_accessor: string;
-  entity_ID: string;
-  connection: PbConnection | null;
-}
-
-/** pb.ProtoError. */
-export interface PbProtoError {
-  err_type: number;
-  err_msg: string;
-  err_code: string | number;
-}
-
-/** pb.Response (what we write). */
-export interface PbResponse {
-  secret?: PbSecret;
-  data: string;
-  warnings: string[];
-  headers: Record<string, PbHeader>;
-}
-
+/** google.protobuf.Timestamp: seconds since the Unix epoch (int64) and nanoseconds. */
+export type PbTimestamp = Message<"google.protobuf.Timestamp">;
+/** pb.LeaseOptions: TTL, increment and MaxTTL in nanoseconds. */
+export type PbLeaseOptions = Message<"pb.LeaseOptions">;
+/** pb.Secret: lease options, internal data as JSON text, lease id. */
+export type PbSecret = Message<"pb.Secret">;
+/** pb.Header: the values of one header. */
+export type PbHeader = Message<"pb.Header">;
+/** pb.Request: one request routed to the backend; `data` is JSON text. */
+export type PbRequest = Message<"pb.Request">;
+/** pb.Response: `data` is JSON text, never empty. */
+export type PbResponse = Message<"pb.Response">;
+/** pb.ProtoError: an error crossing the wire; see {@linkcode ErrType}. */
+export type PbProtoError = Message<"pb.ProtoError">;
 /** pb.StorageEntry. */
-export interface PbStorageEntry {
-  key: string;
-  value: Uint8Array;
-  seal_wrap: boolean;
-}
-
-/** logical.Alias (what we read). */
-export interface PbAlias {
-  mount_type: string;
-  mount_accessor: string;
-  name: string;
-  metadata: Record<string, string>;
-  ID: string;
-}
-
+export type PbStorageEntry = Message<"pb.StorageEntry">;
 /** logical.Entity. */
-export interface PbEntity {
-  ID: string;
-  name: string;
-  aliases: PbAlias[];
-  metadata: Record<string, string>;
-  disabled: boolean;
-  namespace_id: string;
-}
-
+export type PbEntity = Message<"logical.Entity">;
+/** logical.Alias. */
+export type PbAlias = Message<"logical.Alias">;
 /** logical.Group. */
-export interface PbGroup {
-  ID: string;
-  name: string;
-  metadata: Record<string, string>;
-  namespace_id: string;
-}
+export type PbGroup = Message<"logical.Group">;
+/** logical.PluginEnvironment. */
+export type PbPluginEnvironment = Message<"logical.PluginEnvironment">;
 
-/** pb.ProtoError err_type values (protocol.md §6.7). */
+/**
+ * pb.ProtoError `err_type` values, in the order of the Go SDK's constants (protocol.md §6.7).
+ * For 5 to 10 the host substitutes its own error and drops our message.
+ */
 export const ErrType = {
+  /** Host rebuilds a plain error from the message: 500, or by message substring. */
   UNKNOWN: 0,
+  /** 400 in existence checks; otherwise like UNKNOWN. */
   USER_ERROR: 1,
+  /** 500. */
   INTERNAL_ERROR: 2,
+  /** HTTP status from `err_code`. */
   CODED_ERROR: 3,
+  /** 400. */
   STATUS_BAD_REQUEST: 4,
+  /** 405 "unsupported operation". */
   UNSUPPORTED_OPERATION: 5,
+  /** 404 "unsupported path". */
   UNSUPPORTED_PATH: 6,
+  /** 400 "invalid request". */
   INVALID_REQUEST: 7,
+  /** 403 "permission denied". */
   PERMISSION_DENIED: 8,
+  /** Enterprise control groups. */
   MULTI_AUTHZ_PENDING: 9,
+  /** 500 "unrecoverable error". */
   UNRECOVERABLE: 10,
 } as const;

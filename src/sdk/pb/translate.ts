@@ -1,123 +1,87 @@
 /**
- * Wire <-> logical translation: requests, responses, secrets, durations and timestamps. Pure.
- *
- * Units: the wire counts int64 nanoseconds, the logical layer whole seconds; conversions go
- * through bigint so nothing above 2^53 ns is rounded.
+ * Wire <-> logical translation of requests, responses and secrets (the role of the Go SDK's
+ * pb/translation.go). Pure: no I/O, the request's storage is handed in.
  *
  * @module
  */
 import type { LeaseOptions, Operation, Request, Response, Secret, Storage } from "../logical.ts";
-import { OPERATIONS } from "../logical.ts";
-import type {
-  PbHeader,
-  PbLeaseOptions,
-  PbRequest,
-  PbResponse,
-  PbSecret,
-  PbTimestamp,
-} from "./messages.ts";
+import { parseJsonObject, stringifyJson } from "./json.ts";
+import type { PbHeader, PbLeaseOptions, PbRequest, PbResponse, PbSecret } from "./messages.ts";
+import { dateToTimestamp, nanosToSeconds, secondsToNanos, timestampToDate } from "./time.ts";
 
-const NS_PER_SECOND = 1_000_000_000n;
-
-/** Nanoseconds (int64 as decimal string, number or bigint) to whole seconds, truncated. */
-export function nanosToSeconds(nanos: string | number | bigint): number {
-  const value = typeof nanos === "bigint"
-    ? nanos
-    : BigInt(typeof nanos === "number" ? Math.trunc(nanos) : nanos || "0");
-  return Number(value / NS_PER_SECOND);
-}
-
-/** Whole seconds to nanoseconds as an int64 decimal string. */
-export function secondsToNanos(seconds: number): string {
-  return (BigInt(Math.trunc(seconds)) * NS_PER_SECOND).toString();
-}
-
-/** The time Go plugins send when they leave a time unset (0001-01-01T00:00:00Z). */
-export const GO_ZERO_TIME: PbTimestamp = { seconds: "-62135596800", nanos: 0 };
-
-/** A Timestamp to a Date; an absent one is Go's zero time. */
-export function timestampToDate(ts: PbTimestamp | null | undefined): Date {
-  const t = ts ?? GO_ZERO_TIME;
-  return new Date(Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6));
-}
-
-/** A Date to a Timestamp. */
-export function dateToTimestamp(date: Date): PbTimestamp {
-  const ms = date.getTime();
-  const seconds = Math.floor(ms / 1000);
-  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1e6 };
-}
-
-/**
- * Parses a JSON object sent by the host. `null`, empty text and non-objects become `{}`. Integers
- * beyond 2^53 are kept as their exact decimal text instead of a rounded number.
- */
-export function parseJsonObject(text: string): Record<string, unknown> {
-  if (!text) return {};
-  const value = JSON.parse(text, keepBigIntegers);
-  return value && typeof value === "object" && !Array.isArray(value) ? value : {};
-}
-
-function keepBigIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined) {
-    if (/^-?\d+$/.test(context.source)) return context.source;
-  }
-  return value;
-}
-
-/** pb.LeaseOptions to logical LeaseOptions. */
+/** pb.LeaseOptions to logical LeaseOptions; an absent one is all zero with Go's zero time. */
 export function leaseOptionsFromPb(pb: PbLeaseOptions | null): LeaseOptions {
   return {
-    ttlSeconds: nanosToSeconds(pb?.TTL ?? "0"),
-    maxTtlSeconds: nanosToSeconds(pb?.MaxTTL ?? "0"),
+    ttlSeconds: nanosToSeconds(pb?.TTL ?? 0n),
+    maxTtlSeconds: nanosToSeconds(pb?.MaxTTL ?? 0n),
     renewable: pb?.renewable ?? false,
-    incrementSeconds: nanosToSeconds(pb?.increment ?? "0"),
+    incrementSeconds: nanosToSeconds(pb?.increment ?? 0n),
     issueTime: timestampToDate(pb?.issue_time),
   };
 }
 
-/** pb.Secret to a logical Secret. */
+/** Logical LeaseOptions to pb.LeaseOptions; `issue_time` is always present (hosts require it). */
+export function leaseOptionsToPb(lease: LeaseOptions): PbLeaseOptions {
+  return {
+    TTL: secondsToNanos(lease.ttlSeconds),
+    renewable: lease.renewable,
+    increment: secondsToNanos(lease.incrementSeconds),
+    issue_time: dateToTimestamp(lease.issueTime),
+    MaxTTL: secondsToNanos(lease.maxTtlSeconds),
+  };
+}
+
+/**
+ * pb.Secret to a logical Secret.
+ *
+ * @throws {SyntaxError} when `internal_data` is not JSON.
+ */
 export function secretFromPb(pb: PbSecret): Secret {
   return {
     leaseOptions: leaseOptionsFromPb(pb.lease_options),
     internalData: parseJsonObject(pb.internal_data),
-    leaseId: pb.lease_ID,
+    leaseId: pb.lease_id,
   };
 }
 
-/** A logical Secret to pb.Secret; issue_time is always present (the host rejects a missing one). */
+/**
+ * A logical Secret to pb.Secret (the host ignores `lease_id` on responses and sets its own).
+ *
+ * @throws {TypeError} when the internal data cannot be serialised as JSON.
+ */
 export function secretToPb(secret: Secret): PbSecret {
-  const lease = secret.leaseOptions;
   return {
-    lease_options: {
-      TTL: secondsToNanos(lease.ttlSeconds),
-      MaxTTL: secondsToNanos(lease.maxTtlSeconds),
-      renewable: lease.renewable,
-      increment: secondsToNanos(lease.incrementSeconds),
-      issue_time: Number.isNaN(lease.issueTime.getTime())
-        ? GO_ZERO_TIME
-        : dateToTimestamp(lease.issueTime),
-    },
-    internal_data: JSON.stringify(secret.internalData ?? {}),
-    lease_ID: "",
+    lease_options: leaseOptionsToPb(secret.leaseOptions),
+    internal_data: stringifyJson(secret.internalData ?? {}),
+    lease_id: secret.leaseId ?? "",
   };
 }
 
-function headersFromPb(headers: Record<string, PbHeader> | undefined): Record<string, string[]> {
+function headersFromPb(headers: Record<string, PbHeader>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     out[name.toLowerCase()] = [...value.header];
   }
   return out;
 }
 
-/** pb.Request to a logical Request bound to `storage`. Unknown operations are kept as given. */
+function headersToPb(headers: Record<string, string[]> | undefined): Record<string, PbHeader> {
+  const out: Record<string, PbHeader> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) out[name] = { header: [...values] };
+  return out;
+}
+
+/**
+ * pb.Request to a logical Request bound to `storage`. `data` "null" becomes `{}`, integers beyond
+ * 2^53 in it exact strings (see json.ts). An operation this SDK does not know is passed through
+ * unchanged so the backend can answer "unsupported operation" itself.
+ *
+ * @throws {SyntaxError} when `data` or the secret's `internal_data` is not JSON.
+ */
 export function requestFromPb(pb: PbRequest, storage: Storage): Request {
   return {
-    id: pb.ID,
-    operation: (OPERATIONS as readonly string[]).includes(pb.operation)
-      ? pb.operation as Operation
-      : pb.operation as Operation,
+    id: pb.id,
+    operation: pb.operation as Operation,
     path: pb.path,
     data: parseJsonObject(pb.data),
     secret: pb.secret ? secretFromPb(pb.secret) : undefined,
@@ -127,24 +91,28 @@ export function requestFromPb(pb: PbRequest, storage: Storage): Request {
     clientToken: pb.client_token,
     clientTokenAccessor: pb.client_token_accessor,
     displayName: pb.display_name,
-    entityId: pb.entity_ID,
+    entityId: pb.entity_id,
     headers: headersFromPb(pb.headers),
     remoteAddr: pb.connection?.remote_addr ?? "",
     storage,
   };
 }
 
-/** A logical Response to pb.Response; `data` is always valid JSON (never ""). */
+/**
+ * A logical Response to pb.Response. `data` is always valid JSON: "null" when the response has
+ * none (as the Go SDK marshals a nil map), never "".
+ *
+ * @throws {TypeError} when the data cannot be serialised as JSON.
+ */
 export function responseToPb(response: Response): PbResponse {
-  const headers: Record<string, PbHeader> = {};
-  for (const [name, values] of Object.entries(response.headers ?? {})) {
-    headers[name] = { header: values };
-  }
-  const pb: PbResponse = {
-    data: JSON.stringify(response.data ?? null),
-    warnings: response.warnings ?? [],
-    headers,
+  return {
+    secret: response.secret ? secretToPb(response.secret) : null,
+    auth: null,
+    data: stringifyJson(response.data ?? null),
+    redirect: "",
+    warnings: [...(response.warnings ?? [])],
+    wrap_info: null,
+    headers: headersToPb(response.headers),
+    mount_type: "",
   };
-  if (response.secret) pb.secret = secretToPb(response.secret);
-  return pb;
 }

@@ -1,6 +1,6 @@
 /**
- * In-memory Storage and SystemView for tests of backends built on the SDK, with Vault's list
- * semantics (direct children only, sub-folders with a trailing "/", sorted).
+ * In-memory Storage, SystemView and Logger for tests of backends built on the SDK; the storage
+ * lists as the hosts do (direct children only, sub-folders with a trailing "/", sorted).
  *
  * @module
  */
@@ -13,14 +13,33 @@ import type {
   StorageEntry,
   SystemView,
 } from "../logical.ts";
+import { StorageError } from "../errors.ts";
 
-/** Storage kept in a Map. */
+/**
+ * Storage kept in a Map, behaving as the hosts' storage views do: `list` returns the direct
+ * children of a prefix, sub-folders once with a trailing "/", in byte order (the order of the
+ * hosts' sorted key walk); keys that are relative paths are refused with the hosts' text.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from "./memory_storage.ts";
+ *
+ * const storage = new MemoryStorage();
+ * await storage.put({ key: "roles/dev", value: new Uint8Array() });
+ * await storage.list(""); // ["roles/"]
+ * ```
+ */
 export class MemoryStorage implements Storage {
   /** The entries, by key (inspect them in tests). */
   readonly entries = new Map<string, StorageEntry>();
 
-  /** Keys directly below `prefix`. */
+  /**
+   * Keys directly below `prefix`, relative to it; sub-folders end with "/".
+   *
+   * @throws {StorageError} "relative paths not supported" for a relative prefix.
+   */
   async list(prefix: string): Promise<string[]> {
+    checkKey(prefix);
     const out = new Set<string>();
     for (const key of this.entries.keys()) {
       if (!key.startsWith(prefix)) continue;
@@ -28,29 +47,64 @@ export class MemoryStorage implements Storage {
       const slash = rest.indexOf("/");
       out.add(slash === -1 ? rest : rest.slice(0, slash + 1));
     }
-    return [...out].sort();
+    return [...out].sort(compareCodePoints);
   }
 
-  /** The entry at `key`. */
+  /**
+   * A copy of the entry at `key`, or `undefined`.
+   *
+   * @throws {StorageError} "relative paths not supported" for a relative key.
+   */
   async get(key: string): Promise<StorageEntry | undefined> {
+    checkKey(key);
     const entry = this.entries.get(key);
     return entry ? { ...entry, value: entry.value.slice() } : undefined;
   }
 
-  /** Stores an entry. */
+  /**
+   * Stores a copy of `entry` (`sealWrap` defaults to false, as on the wire).
+   *
+   * @throws {StorageError} "relative paths not supported" for a relative key.
+   */
   async put(entry: StorageEntry): Promise<void> {
-    if (key_has_dot_dot(entry.key)) throw new Error("relative paths not supported");
-    this.entries.set(entry.key, { ...entry, value: entry.value.slice() });
+    checkKey(entry.key);
+    this.entries.set(entry.key, {
+      key: entry.key,
+      value: entry.value.slice(),
+      sealWrap: entry.sealWrap ?? false,
+    });
   }
 
-  /** Deletes `key`. */
+  /**
+   * Deletes `key`; a missing key is not an error.
+   *
+   * @throws {StorageError} "relative paths not supported" for a relative key.
+   */
   async delete(key: string): Promise<void> {
+    checkKey(key);
     this.entries.delete(key);
   }
 }
 
-function key_has_dot_dot(key: string): boolean {
-  return key.split("/").includes("..");
+/**
+ * Refuses what either host refuses: Vault any key containing "..", OpenBao "." or ".." segments.
+ * A key that passes here passes on both.
+ */
+function checkKey(key: string): void {
+  if (key.includes("..") || key.split("/").includes(".")) {
+    throw new StorageError("relative paths not supported");
+  }
+}
+
+/** Orders by Unicode code point, which is UTF-8 byte order (the hosts sort bytes). */
+function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = left[i].codePointAt(0)! - right[i].codePointAt(0)!;
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
 }
 
 /** A SystemView with fixed answers (768 h TTLs by default, like a fresh mount). */

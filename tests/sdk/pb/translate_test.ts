@@ -1,141 +1,137 @@
 import assert from "node:assert/strict";
-import {
-  dateToTimestamp,
-  GO_ZERO_TIME,
-  nanosToSeconds,
-  parseJsonObject,
-  requestFromPb,
-  responseToPb,
-  secondsToNanos,
-  secretFromPb,
-  timestampToDate,
-} from "../../../src/sdk/pb/translate.ts";
-import { errorToProtoError, requestErrorToPb } from "../../../src/sdk/pb/errors.ts";
 import { decode, encode } from "../../../src/sdk/pb/codec.ts";
 import {
-  CodedError,
-  PermissionDeniedError,
-  StorageError,
-  UnsupportedOperationError,
-  UnsupportedPathError,
-  UserInputError,
-} from "../../../src/sdk/errors.ts";
+  requestFromPb,
+  responseToPb,
+  secretFromPb,
+  secretToPb,
+} from "../../../src/sdk/pb/translate.ts";
+import type { Secret } from "../../../src/sdk/logical.ts";
 import { MemoryStorage } from "../../../src/sdk/testing/memory_storage.ts";
-import type { PbRequest } from "../../../src/sdk/pb/messages.ts";
 
-Deno.test("nanosToSeconds and secondsToNanos convert exactly beyond 2^53 nanoseconds", () => {
-  const year = 365 * 24 * 3600;
-  assert.equal(secondsToNanos(year), "31536000000000000");
-  assert.equal(nanosToSeconds("31536000000000000"), year);
-  assert.equal(nanosToSeconds("1999999999"), 1);
-  assert.equal(nanosToSeconds(""), 0);
-});
+const DAY = 86_400;
 
-Deno.test("timestamps round-trip and Go's zero time is understood", () => {
-  const date = new Date("2026-11-23T12:34:56.789Z");
-  assert.deepEqual(dateToTimestamp(date), { seconds: "1795437296", nanos: 789000000 });
-  assert.equal(timestampToDate(dateToTimestamp(date)).getTime(), date.getTime());
-  assert.equal(timestampToDate(null).toISOString(), "0001-01-01T00:00:00.000Z");
-  assert.equal(timestampToDate(GO_ZERO_TIME).getUTCFullYear(), 1);
-});
-
-Deno.test("parseJsonObject maps null to {} and keeps integers beyond 2^53 exact", () => {
-  assert.deepEqual(parseJsonObject("null"), {});
-  assert.deepEqual(parseJsonObject(""), {});
-  assert.deepEqual(parseJsonObject('{"a":9007199254740993,"b":1.5,"c":"x"}'), {
-    a: "9007199254740993",
-    b: 1.5,
-    c: "x",
-  });
-});
-
-Deno.test("requestFromPb survives a wire round trip with a renew secret", () => {
+Deno.test("requestFromPb reads a renew request off the wire", () => {
   const wire = encode("pb.Request", {
-    ID: "req-1",
+    id: "req-1",
     operation: "renew",
     path: "creds/dev",
     data: "null",
     mount_point: "litellm/",
-    entity_ID: "ent-1",
+    mount_type: "litellm",
+    mount_accessor: "litellm_123",
+    client_token: "hmac-sha256:abc",
+    client_token_accessor: "acc",
+    display_name: "token-alice",
+    entity_id: "ent-1",
+    headers: { "X-Team": { header: ["a", "b"] } },
+    connection: { remote_addr: "10.0.0.7" },
     secret: {
       lease_options: {
-        TTL: "3600000000000",
-        MaxTTL: "86400000000000",
+        TTL: 3_600_000_000_000n,
+        MaxTTL: 200n * 86_400n * 1_000_000_000n, // beyond 2^53 ns
         renewable: true,
-        increment: "7200000000000",
-        issue_time: { seconds: "1795437296", nanos: 0 },
+        increment: 7_200_000_000_000n,
+        issue_time: { seconds: 1_795_437_296n, nanos: 0 },
       },
       internal_data: '{"secret_type":"litellm_key","token_hash":"abc"}',
-      lease_ID: "litellm/creds/dev/xyz",
+      lease_id: "litellm/creds/dev/xyz",
     },
   });
-  const request = requestFromPb(decode<PbRequest>("pb.Request", wire), new MemoryStorage());
-  assert.equal(request.operation, "renew");
-  assert.deepEqual(request.data, {});
-  assert.equal(request.entityId, "ent-1");
-  assert.deepEqual(request.secret?.leaseOptions, {
-    ttlSeconds: 3600,
-    maxTtlSeconds: 86400,
-    renewable: true,
-    incrementSeconds: 7200,
-    issueTime: new Date(1795437296000),
-  });
-  assert.equal(request.secret?.internalData.token_hash, "abc");
-});
-
-Deno.test("responseToPb always sends valid JSON data and an issue_time with a secret", () => {
-  assert.equal(responseToPb({}).data, "null");
-  const pb = responseToPb({
-    data: { key: "v" },
-    warnings: ["w"],
+  const storage = new MemoryStorage();
+  const request = requestFromPb(decode("pb.Request", wire), storage);
+  assert.deepEqual({ ...request, storage: undefined }, {
+    id: "req-1",
+    operation: "renew",
+    path: "creds/dev",
+    data: {},
     secret: {
       leaseOptions: {
-        ttlSeconds: 60,
-        maxTtlSeconds: 0,
+        ttlSeconds: 3600,
+        maxTtlSeconds: 200 * DAY,
         renewable: true,
-        incrementSeconds: 0,
-        issueTime: new Date(Number.NaN),
+        incrementSeconds: 7200,
+        issueTime: new Date("2026-11-23T12:34:56Z"),
       },
-      internalData: { a: 1 },
-      leaseId: "",
+      internalData: { secret_type: "litellm_key", token_hash: "abc" },
+      leaseId: "litellm/creds/dev/xyz",
     },
+    mountPoint: "litellm/",
+    mountType: "litellm",
+    mountAccessor: "litellm_123",
+    clientToken: "hmac-sha256:abc",
+    clientTokenAccessor: "acc",
+    displayName: "token-alice",
+    entityId: "ent-1",
+    headers: { "x-team": ["a", "b"] },
+    remoteAddr: "10.0.0.7",
+    storage: undefined,
   });
-  assert.equal(pb.data, '{"key":"v"}');
-  assert.equal(pb.secret?.lease_options?.TTL, "60000000000");
-  assert.deepEqual(pb.secret?.lease_options?.issue_time, GO_ZERO_TIME);
-  const decoded = decode<{ secret: { lease_options: { TTL: string } } }>(
+  assert.equal(request.storage, storage);
+});
+
+Deno.test("requestFromPb keeps big integers in data exact and has no secret when none is sent", () => {
+  const pb = decode(
+    "pb.Request",
+    encode("pb.Request", { operation: "update", data: '{"ttl":"1h","n":18446744073709551615}' }),
+  );
+  const request = requestFromPb(pb, new MemoryStorage());
+  assert.deepEqual(request.data, { ttl: "1h", n: "18446744073709551615" });
+  assert.equal(request.secret, undefined);
+  assert.equal(request.remoteAddr, "");
+});
+
+Deno.test("requestFromPb throws on data that is not JSON", () => {
+  const pb = decode("pb.Request", encode("pb.Request", { data: "{" }));
+  assert.throws(() => requestFromPb(pb, new MemoryStorage()), SyntaxError);
+});
+
+const secret: Secret = {
+  leaseOptions: {
+    ttlSeconds: 200 * DAY,
+    maxTtlSeconds: 400 * DAY,
+    renewable: true,
+    incrementSeconds: 0,
+    issueTime: new Date("2026-11-23T00:00:00.500Z"),
+  },
+  internalData: { secret_type: "litellm_key", key_alias: "a" },
+  leaseId: "",
+};
+
+Deno.test("secretToPb writes nanoseconds exactly and issue_time always", () => {
+  const pb = decode("pb.Secret", encode("pb.Secret", secretToPb(secret)));
+  assert.equal(pb.lease_options!.TTL, 17_280_000_000_000_000n);
+  assert.equal(pb.lease_options!.MaxTTL, 34_560_000_000_000_000n);
+  assert.equal(pb.lease_options!.renewable, true);
+  assert.deepEqual(pb.lease_options!.issue_time, { seconds: 1_795_392_000n, nanos: 500_000_000 });
+  assert.deepEqual(JSON.parse(pb.internal_data), secret.internalData);
+  assert.deepEqual(secretFromPb(pb), secret);
+
+  const noTime = secretToPb({
+    ...secret,
+    leaseOptions: { ...secret.leaseOptions, issueTime: new Date(Number.NaN) },
+  });
+  assert.deepEqual(noTime.lease_options!.issue_time, { seconds: -62_135_596_800n, nanos: 0 });
+});
+
+Deno.test("responseToPb writes data as JSON, never empty, with secret, warnings and headers", () => {
+  assert.equal(responseToPb({}).data, "null");
+  const pb = decode(
     "pb.Response",
-    encode("pb.Response", pb as unknown as Record<string, unknown>),
+    encode(
+      "pb.Response",
+      responseToPb({
+        data: { key: "sk-1", count: 2n ** 60n },
+        secret,
+        warnings: ["TTL capped"],
+        headers: { "X-Ratelimit": ["5"] },
+      }),
+    ),
   );
-  assert.equal(decoded.secret.lease_options.TTL, "60000000000");
-  assert.deepEqual(secretFromPb(decoded.secret as never).internalData, { a: 1 });
-});
-
-Deno.test("errors map to the wire as Vault's ErrToProtoErr expects", async (t) => {
-  const cases: Array<[string, unknown, number, number]> = [
-    ["user input -> UserError", new UserInputError("bad"), 1, 0],
-    ["coded -> CodedError with status", new CodedError(409, "conflict"), 3, 409],
-    ["unsupported operation", new UnsupportedOperationError(), 5, 0],
-    ["unsupported path", new UnsupportedPathError(), 6, 0],
-    ["permission denied", new PermissionDeniedError(), 8, 0],
-    ["storage error keeps its text", new StorageError("cannot write to readonly storage"), 0, 0],
-    ["anything else is unknown", new Error("boom"), 0, 0],
-  ];
-  for (const [name, error, type, code] of cases) {
-    await t.step(name, () => {
-      const pb = errorToProtoError(error);
-      assert.equal(pb.err_type, type);
-      assert.equal(Number(pb.err_code), code);
-    });
-  }
-  assert.equal(
-    errorToProtoError(new StorageError("cannot write to readonly storage")).err_msg,
-    "cannot write to readonly storage",
-  );
-});
-
-Deno.test("requestErrorToPb turns user input errors into the 400 error response", () => {
-  const reply = requestErrorToPb(new UserInputError('Invalid field "ttl": nope'));
-  assert.equal(reply.err, undefined);
-  assert.equal(reply.response?.data, '{"error":"Invalid field \\"ttl\\": nope"}');
+  assert.equal(pb.data, '{"key":"sk-1","count":1152921504606846976}');
+  assert.deepEqual(pb.warnings, ["TTL capped"]);
+  assert.deepEqual(pb.headers, { "X-Ratelimit": { header: ["5"] } });
+  assert.equal(pb.secret!.lease_options!.TTL, 17_280_000_000_000_000n);
+  assert.equal(pb.auth, null);
+  assert.equal(pb.wrap_info, null);
 });

@@ -1,9 +1,10 @@
 /**
- * The plugin's TLS certificate for go-plugin's AutoMTLS: a fresh self-signed ECDSA P-256
- * certificate per process, made with WebCrypto and our own DER encoding. The same certificate is
- * our server certificate and our client certificate on brokered connections, so it carries
- * serverAuth and clientAuth, SAN DNS:localhost (Go ignores the CN) and CA:TRUE, as go-plugin's
- * own generateCert does.
+ * The plugin's TLS certificate for go-plugin's AutoMTLS (protocol.md §2.4): a fresh self-signed
+ * ECDSA P-256 certificate per process, made with WebCrypto and our own DER encoding (no x509
+ * package). The same certificate is our server certificate and our client certificate on
+ * brokered connections, so it carries serverAuth and clientAuth, SAN DNS:localhost (Go checks
+ * the SAN and ignores the CN) and CA:TRUE with keyCertSign, the profile of go-plugin's mtls.go.
+ * go-plugin uses P-521; Go accepts any curve, and P-256 signs faster.
  *
  * @module
  */
@@ -11,13 +12,13 @@ import {
   bitString,
   boolean,
   explicit,
+  implicitIa5,
   integer,
   octetString,
   oid,
   sequence,
   set,
   time,
-  tlv,
   utf8,
 } from "./_der.ts";
 
@@ -32,6 +33,16 @@ export interface PluginCertificate {
 }
 
 const ECDSA_WITH_SHA256 = sequence(oid("1.2.840.10045.4.3.2"));
+const KEY_USAGE = "2.5.29.15";
+const EXT_KEY_USAGE = "2.5.29.37";
+const BASIC_CONSTRAINTS = "2.5.29.19";
+const SUBJECT_ALT_NAME = "2.5.29.17";
+const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+/** go-plugin's NotAfter: now + 262 980 h (~30 years). */
+const LIFETIME_MS = 262_980 * 3_600_000;
+/** go-plugin's NotBefore: now - 30 s, for clocks a little behind ours. */
+const BACKDATE_MS = 30_000;
 
 function name(): Uint8Array {
   return sequence(
@@ -50,17 +61,17 @@ function extensions(): Uint8Array {
   return explicit(
     3,
     sequence(
-      // digitalSignature, keyEncipherment, keyCertSign
-      extension("2.5.29.15", true, bitString(Uint8Array.of(0xa4), 2)),
-      // serverAuth, clientAuth
-      extension("2.5.29.37", false, sequence(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))),
-      extension("2.5.29.19", true, sequence(boolean(true))),
-      extension("2.5.29.17", false, sequence(tlv(0x82, new TextEncoder().encode("localhost")))),
+      // Bits 0 (digitalSignature), 2 (keyEncipherment) and 5 (keyCertSign): 1010 0100, and the
+      // two trailing zero bits are unused, as DER wants the shortest named-bit string.
+      extension(KEY_USAGE, true, bitString(Uint8Array.of(0xa4), 2)),
+      extension(EXT_KEY_USAGE, false, sequence(oid(SERVER_AUTH), oid(CLIENT_AUTH))),
+      extension(BASIC_CONSTRAINTS, true, sequence(boolean(true))),
+      extension(SUBJECT_ALT_NAME, false, sequence(implicitIa5(2, "localhost"))),
     ),
   );
 }
 
-/** WebCrypto's raw r||s signature as a DER Ecdsa-Sig-Value. */
+/** WebCrypto's raw r||s signature (IEEE P1363) as the DER Ecdsa-Sig-Value X.509 wants. */
 function derSignature(raw: Uint8Array): Uint8Array {
   const half = raw.length / 2;
   return sequence(integer(raw.subarray(0, half)), integer(raw.subarray(half)));
@@ -74,7 +85,13 @@ function pem(label: string, der: Uint8Array): string {
 /**
  * Generates a new key pair and self-signed certificate.
  *
- * @param options.now Start of validity (tests pin it); valid from 30 s before until ~30 years after.
+ * @param options.now The clock's "now" (tests pin it): the certificate is valid from 30 s before
+ *   it until ~30 years after it. @default new Date()
+ * @returns The certificate as PEM and DER, and its private key as PKCS#8 PEM.
+ * @example
+ * ```ts ignore
+ * const { certPem, keyPem, certDer } = await generatePluginCertificate();
+ * ```
  */
 export async function generatePluginCertificate(
   options: { now?: Date } = {},
@@ -86,16 +103,19 @@ export async function generatePluginCertificate(
   const spki = new Uint8Array(await crypto.subtle.exportKey("spki", keys.publicKey));
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
   const now = options.now ?? new Date();
+  // 128 random bits like go-plugin, kept positive and 16 bytes long (RFC 5280 allows 20).
   const serial = crypto.getRandomValues(new Uint8Array(16));
   serial[0] = (serial[0] & 0x7f) | 0x01;
+  // TBSCertificate (RFC 5280 §4.1): version v3 (2), serial, signature algorithm, issuer,
+  // validity, subject (= issuer: self-signed), public key, extensions.
   const tbs = sequence(
     explicit(0, integer(Uint8Array.of(2))),
     integer(serial),
     ECDSA_WITH_SHA256,
     name(),
     sequence(
-      time(new Date(now.getTime() - 30_000)),
-      time(new Date(now.getTime() + 262_980 * 3_600_000)),
+      time(new Date(now.getTime() - BACKDATE_MS)),
+      time(new Date(now.getTime() + LIFETIME_MS)),
     ),
     name(),
     spki,

@@ -1,147 +1,234 @@
 /**
- * Serves a backend as a Vault/OpenBao plugin process: checks the host's environment, listens on
- * a unix socket in a private directory with mutual TLS, prints the handshake line, and answers
- * go-plugin's services (health, broker, controller, stdio) and the backend protocol until the
- * host shuts us down.
+ * Serves a backend as a Vault/OpenBao plugin process (protocol.md §1-4): checks the host's
+ * environment, listens with mutual TLS on a unix socket in a private directory, prints the
+ * handshake line, answers go-plugin's services and the backend protocol, and stops cleanly when
+ * the host says so, sends SIGTERM or disappears.
  *
  * @module
  */
-import { tmpdir } from "node:os";
 import type { BackendFactory, Logger } from "../sdk/logical.ts";
-import { encode } from "../sdk/pb/codec.ts";
 import { createBackendService } from "./backend_server.ts";
 import { Broker } from "./broker.ts";
 import { generatePluginCertificate } from "./certificate.ts";
-import { handshakeLine, readHostEnvironment } from "./handshake.ts";
+import {
+  APP_PROTOCOL_VERSION,
+  type EnvironmentProblem,
+  handshakeLine,
+  type HostEnvironment,
+  readHostEnvironment,
+} from "./handshake.ts";
 import { createHclogLogger, levelFromEnv } from "./logger.ts";
+import { openListener, type PluginListener } from "./open_listener.ts";
+import { watchParent } from "./parent_watch.ts";
+import { registerPluginServices } from "./services.ts";
+import { captureStrayOutput } from "./stray_output.ts";
 import { GrpcServer } from "./transport/mod.ts";
 
 /** Options of serve(). */
 export interface ServeOptions {
-  /** Plugin name, used in messages and as the log module. */
+  /** Plugin name: the log module and the name in messages and `--version`. */
   name: string;
-  /** Version reported by `--version` and to the host. */
+  /** Version printed by `--version` and reported to the host (e.g. "v0.1.0"). */
   version: string;
-  /** Process arguments (default Deno.args). */
+  /**
+   * Process arguments. `--version` prints `NAME VERSION` and exits; `--tcp` listens on
+   * 127.0.0.1 in the host's port range instead of a unix socket (register the plugin with
+   * `-args=--tcp` where unix sockets are not available). @default Deno.args
+   */
   args?: string[];
-  /** Environment (default the process's). */
+  /** Environment. @default Deno.env.toObject() */
   env?: Record<string, string | undefined>;
 }
 
-function notAHostMessage(name: string): string {
-  return `This binary is a plugin for HashiCorp Vault and OpenBao and is not meant to be run directly.
-Register it with the engine and enable it, for example:
+/** The host kills us 2 s after Shutdown; we aim to be gone well before. */
+const SHUTDOWN_DEADLINE_MS = 1500;
+/** Time backends get to clean up at shutdown. */
+const CLEANUP_TIMEOUT_MS = 800;
+/** After the broker stream ends, time for the Shutdown call that normally follows. */
+const STREAM_END_GRACE_MS = 1000;
 
-  SHA=$(sha256sum ${name} | cut -d' ' -f1)
-  vault plugin register -sha256=$SHA -command=${name} secret litellm   # or: bao plugin register ...
-  vault secrets enable -path=litellm litellm
+const encoder = new TextEncoder();
 
-See the README for configuration. "${name} --version" prints the version.
-`;
-}
-
-/** Runs the plugin process; returns only by exiting. */
+/**
+ * Runs the plugin process; returns only by exiting: 0 after a shutdown, 1 when it cannot serve
+ * (run by a person, probed as a database plugin, a bad environment, nothing to listen on).
+ *
+ * @example
+ * ```ts ignore
+ * await serve(factory, { name: "vault-plugin-secrets-litellm", version: "v0.1.0" });
+ * ```
+ */
 export async function serve(factory: BackendFactory, options: ServeOptions): Promise<never> {
   const args = options.args ?? Deno.args;
   if (args.includes("--version") || args.includes("-version")) {
-    console.log(`${options.name} ${options.version}`);
+    writeAll(Deno.stdout, `${options.name} ${options.version}\n`);
     Deno.exit(0);
   }
   const env = options.env ?? Deno.env.toObject();
   const host = readHostEnvironment(env);
-  if ("kind" in host) {
-    if (host.kind === "not-a-host") {
-      Deno.stderr.writeSync(new TextEncoder().encode(notAHostMessage(options.name)));
-    } else if (host.kind === "database-probe") {
-      console.error("this is a secrets engine plugin, not a database plugin");
-    } else console.error(host.message);
+  if ("kind" in host) refuse(host, options.name);
+  const logger = createHclogLogger({ level: levelFromEnv(env), module: options.name });
+  // Before anything can print: stdout is for the handshake line only.
+  captureStrayOutput(logger);
+  warnAboutHost(host, env, logger);
+  const running = await start(factory, host, logger, { ...options, tcp: args.includes("--tcp") })
+    .catch((error) => {
+      logger.error("plugin failed to start", { error });
+      Deno.exit(1);
+    });
+  try {
+    writeAll(Deno.stdout, handshakeLine(running.listener, running.certDer, host));
+  } catch (error) {
+    // The host closed our stdout: nobody will ever connect.
+    logger.error("cannot write the handshake line", { error });
+    await running.listener.remove();
     Deno.exit(1);
   }
-  const logger = createHclogLogger({
-    level: levelFromEnv(env["LITELLM_PLUGIN_LOG_LEVEL"]),
-    module: options.name,
+  logger.info("plugin started", {
+    version: options.version,
+    protocol: APP_PROTOCOL_VERSION,
+    network: running.listener.network,
   });
-  catchStrayErrors(logger);
-  Deno.addSignalListener("SIGINT", () => {}); // the engine's terminal Ctrl-C is the engine's to handle
+  return await new Promise<never>(() => {});
+}
 
+/** Sets up everything, ready for the handshake line. */
+async function start(
+  factory: BackendFactory,
+  host: HostEnvironment,
+  logger: Logger,
+  options: ServeOptions & { tcp: boolean },
+): Promise<{ listener: PluginListener; certDer: Uint8Array }> {
   const cert = await generatePluginCertificate();
   const tls = { key: cert.keyPem, cert: cert.certPem, ca: host.hostCertPem };
-  const dir = await Deno.makeTempDir({
-    dir: host.socketDir ?? tmpdir(),
-    prefix: "plugin-litellm-",
-  });
-  await Deno.chmod(dir, 0o700);
-  const socketPath = `${dir}/plugin.sock`;
-
-  let shuttingDown = false;
   const server = new GrpcServer({ tls });
+  const stopping = new AbortController();
+  // Bound last, but the stop below must know it.
+  const bound: { listener?: PluginListener } = {};
+
+  const stop = async (reason: string) => {
+    if (stopping.signal.aborted) return;
+    stopping.abort();
+    logger.info("plugin shutting down", { reason });
+    const deadline = setTimeout(() => {
+      logger.warn("plugin shutdown took too long; exiting now");
+      if (bound.listener?.dir) removeSync(bound.listener.dir);
+      Deno.exit(0);
+    }, SHUTDOWN_DEADLINE_MS);
+    broker.close();
+    await withTimeout(backends.cleanupAll(), CLEANUP_TIMEOUT_MS).catch((error) =>
+      logger.warn("backend cleanup failed at shutdown", { error })
+    );
+    await server.close({ graceMs: 300 }).catch(() => {});
+    await bound.listener?.remove();
+    clearTimeout(deadline);
+    Deno.exit(0);
+  };
+
   const broker = new Broker(tls, {
-    // The host holds this stream open for our whole life; when it ends the host is gone.
-    onStreamEnd: () => setTimeout(() => shutdown("the host closed the broker stream"), 2000),
+    // The host holds this stream for as long as it needs us.
+    onStreamEnd: () =>
+      setTimeout(() => stop("the host closed the broker stream"), STREAM_END_GRACE_MS),
   });
   const backends = createBackendService(factory, {
-    dialBroker: (id) => broker.dial(id),
+    dialBroker: (id, signal) => broker.dial(id, { signal }),
     logger,
     version: options.version,
     multiplex: true,
   });
-  const shutdown = async (reason: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.debug("plugin shutting down", { reason });
-    await backends.cleanupAll().catch(() => {});
-    await server.close({ graceMs: 500 }).catch(() => {});
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    Deno.exit(0);
-  };
-  registerServices(server, broker, () => setTimeout(() => shutdown("GRPCController.Shutdown"), 10));
+  registerPluginServices(server, {
+    broker,
+    onShutdown: () => stop("the host called GRPCController.Shutdown"),
+    stopping: stopping.signal,
+  });
   for (const [method, handler] of Object.entries(backends.handlers)) {
     server.addUnary(method, handler);
   }
-  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 
-  await server.listen({ path: socketPath });
-  Deno.stdout.writeSync(
-    new TextEncoder().encode(
-      handshakeLine({ network: "unix", address: socketPath }, cert.certDer, host),
-    ),
+  const listener = bound.listener = await openListener(
+    server,
+    options.tcp
+      ? { network: "tcp", minPort: host.portRange.min, maxPort: host.portRange.max }
+      : { network: "unix", parentDir: host.socketDir, group: host.socketGroup },
   );
-  logger.info("plugin started", { version: options.version, protocol: 5 });
-  return await new Promise<never>(() => {});
+  handleSignals(logger, () => stop("SIGTERM"));
+  watchParent(() => stop("the engine process is gone"));
+  return { listener, certDer: cert.certDer };
 }
 
-function registerServices(server: GrpcServer, broker: Broker, onShutdown: () => void): void {
-  const serving = encode("grpc.health.v1.HealthCheckResponse", { status: 1 });
-  server.addUnary("/grpc.health.v1.Health/Check", async () => serving);
-  server.addStream("/grpc.health.v1.Health/Watch", async (call) => {
-    await call.send(serving);
-    await untilAborted(call.ctx.signal);
-  });
-  server.addStream("/plugin.GRPCBroker/StartStream", broker.startStream);
-  server.addUnary("/plugin.GRPCController/Shutdown", async () => {
-    onShutdown();
-    return encode("plugin.Empty", {});
-  });
-  // We log straight to stderr, as the Go SDK's logger does; this stream never carries data.
-  server.addStream("/plugin.GRPCStdio/StreamStdio", (call) => untilAborted(call.ctx.signal));
+/** Ignores SIGINT as go-plugin does: a Ctrl-C in the engine's terminal is the engine's to handle. */
+function handleSignals(logger: Logger, onTerm: () => void): void {
+  Deno.addSignalListener("SIGINT", () => logger.trace("ignoring SIGINT"));
+  try {
+    Deno.addSignalListener("SIGTERM", onTerm);
+  } catch {
+    // Windows has no SIGTERM; the host's Shutdown call and its kill remain.
+  }
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
-
-function catchStrayErrors(logger: Logger): void {
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    logger.error("unhandled rejection", {
-      error: String((event.reason as Error)?.message ?? event.reason),
+function warnAboutHost(
+  host: HostEnvironment,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+): void {
+  if (host.protocolVersions.length > 0 && !host.protocolVersions.includes(APP_PROTOCOL_VERSION)) {
+    logger.warn("the host does not offer backend protocol 5, the only one this plugin speaks", {
+      offered: host.protocolVersions.join(","),
     });
+  }
+  if (host.multiplexGrpcRequested) {
+    logger.warn(
+      "the host asked for the multiplexed gRPC broker (container plugins only), " +
+        "which this plugin does not support; it will refuse to start it",
+    );
+  }
+  if (env["VAULT_PLUGIN_MLOCK_ENABLED"] === "true") {
+    logger.info("memory locking is not available to this plugin; it runs without mlock");
+  }
+}
+
+/** Explains on stderr why we do not serve, and exits 1 (go-plugin's behaviour). */
+function refuse(problem: EnvironmentProblem, name: string): never {
+  const message = problem.kind === "not-a-host"
+    ? notAHostMessage(name)
+    : problem.kind === "database-probe"
+    ? `${name} is a secrets engine plugin, not a database plugin.\n`
+    : `${name} cannot start: ${problem.message}\n`;
+  writeAll(Deno.stderr, message);
+  Deno.exit(1);
+}
+
+function notAHostMessage(name: string): string {
+  return `This binary is a plugin for HashiCorp Vault and OpenBao; it is not meant to be run directly.
+Put it in the engine's plugin_directory, then register and enable it, for example:
+
+  vault plugin register -sha256=$(sha256sum ${name} | cut -d' ' -f1) secret ${name}
+  vault secrets enable -path=litellm ${name}
+
+(with OpenBao: bao plugin register ... and bao secrets enable ...). "${name} --version"
+prints the version.
+`;
+}
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  for (let written = 0; written < bytes.length;) {
+    written += file.writeSync(bytes.subarray(written));
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
-  globalThis.addEventListener("error", (event) => {
-    event.preventDefault();
-    logger.error("uncaught error", { error: String(event.message) });
-  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function removeSync(dir: string): void {
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch {
+    // Already gone.
+  }
 }

@@ -1,10 +1,12 @@
 /**
  * Duration parsing as Vault's framework does it (parseutil.ParseDurationSecond): whole seconds
  * from a number, an integer string ("3600"), days ("2d") or a Go duration ("1h30m", "90s",
- * "1.5h", "300ms"). Fractions of a second are truncated. Internal to the framework.
+ * "1.5h", "300ms"). Fractions of a second are truncated toward zero; nothing is trimmed.
+ * Internal to the framework.
  *
  * @module
  */
+import { type Parsed, shown } from "./_weak.ts";
 
 const UNITS: Record<string, number> = {
   ns: 1e-9,
@@ -16,6 +18,9 @@ const UNITS: Record<string, number> = {
   m: 60,
   h: 3600,
 };
+
+/** The longest duration Go (and the wire's int64 nanoseconds) can hold, in whole seconds. */
+export const MAX_DURATION_SECONDS = 9_223_372_036;
 
 /** Parses Go's time.ParseDuration syntax into seconds (fractional); undefined when invalid. */
 export function parseGoDuration(text: string): number | undefined {
@@ -39,36 +44,33 @@ export function parseGoDuration(text: string): number | undefined {
 }
 
 /**
- * Parses a duration field value into whole seconds.
+ * Parses a duration field value into whole seconds (negative allowed; the `duration` type
+ * refuses those afterwards).
  *
- * @returns the seconds, or an error message.
+ * @param echo Whether an error may quote the input (not for sensitive fields).
  */
-export function parseDurationSeconds(input: unknown): { seconds: number } | { error: string } {
+export function parseDurationSeconds(input: unknown, echo = true): Parsed<number> {
   let seconds: number | undefined;
   if (typeof input === "number") {
-    if (!Number.isFinite(input)) return { error: "not a finite number" };
-    seconds = input;
+    seconds = Number.isFinite(input) ? input : undefined;
   } else if (typeof input === "string") {
-    const text = input.trim();
-    if (text === "") seconds = 0;
-    else if (/^-?\d+$/.test(text)) seconds = Number(text);
-    else if (/^-?\d+d$/.test(text)) seconds = Number(text.slice(0, -1)) * 86400;
-    else seconds = parseGoDuration(text);
-    if (seconds === undefined) {
-      return {
-        error: `cannot parse "${input}" as a duration (use e.g. "90s", "1h30m", "2d" or seconds)`,
-      };
-    }
+    if (input === "") seconds = 0;
+    else if (/^[+-]?\d+$/.test(input)) seconds = Number(input);
+    else if (/^[+-]?\d+d$/.test(input)) seconds = Number(input.slice(0, -1)) * 86400;
+    else seconds = parseGoDuration(input);
   } else {
-    return { error: `expected a duration, got ${describe(input)}` };
+    return { error: `expected a duration, got ${shown(input, false)}` };
   }
-  if (!Number.isSafeInteger(Math.trunc(seconds))) return { error: "duration is out of range" };
-  return { seconds: Math.trunc(seconds) };
-}
-
-/** A short description of a JSON value's type for messages. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  if (seconds === undefined) {
+    return {
+      error: `cannot parse ${
+        shown(input, echo)
+      } as a duration (use e.g. "90s", "1h30m", "2d" or seconds)`,
+    };
+  }
+  const whole = Math.trunc(seconds);
+  if (Math.abs(whole) > MAX_DURATION_SECONDS) {
+    return { error: `duration is out of range (at most ${MAX_DURATION_SECONDS} seconds)` };
+  }
+  return { value: whole === 0 ? 0 : whole };
 }

@@ -1,6 +1,6 @@
 /**
  * A Backend built from declarations, as Vault's framework.Backend: routes requests to paths,
- * validates fields before handlers run, answers help and OpenAPI, dispatches renew/revoke to
+ * checks fields before handlers run, answers help and OpenAPI, dispatches renew/revoke to
  * secret types, and runs WAL rollback and periodic work on the host's rollback tick.
  *
  * @module
@@ -15,132 +15,125 @@ import type {
 } from "../logical.ts";
 import { UnsupportedOperationError, UnsupportedPathError, UserInputError } from "../errors.ts";
 import { parseFieldData } from "./field_data.ts";
-import { backendHelpText, openApiDocument, pathHelpText } from "./openapi.ts";
-import type { Fields, Path } from "./path.ts";
+import { pathHelpResponse, rootHelpResponse } from "./help.ts";
+import { mergeRequestData, mergeWarnings, Router } from "./router.ts";
+import type { Path } from "./path.ts";
 import { SECRET_TYPE_KEY, type SecretType } from "./secret.ts";
-import { deleteWal, getWal, listWal } from "./wal.ts";
+import { rollbackStaleWal } from "./wal.ts";
 
 /** Everything that makes a backend. */
 export interface BackendDefinition {
-  /** Root help text. */
+  /** Root help text: what the engine does and where to start. */
   help: string;
-  /** Paths, matched in order. */
+  /** Paths, tried in order (the first matching pattern wins). */
   // deno-lint-ignore no-explicit-any
   paths: Path<any>[];
-  /** Leased secret types. */
-  secrets?: SecretType[];
-  /** Paths with special handling (e.g. seal-wrapped storage). */
+  /** Leased secret types, dispatched on `secret_type` for renew and revoke. */
+  // deno-lint-ignore no-explicit-any
+  secrets?: SecretType<any>[];
+  /** Paths with special handling (e.g. seal-wrapped storage prefixes). */
   specialPaths?: Partial<SpecialPaths>;
-  /** Undoes the side effect a stale WAL entry guards; throw to keep the entry for a later try. */
+  /**
+   * Undoes the side effect a stale WAL entry guards (see `putWal`). Resolve to have the entry
+   * deleted; throw to keep it for the next tick (the failure is logged).
+   */
   walRollback?(req: Request, kind: string, data: unknown): Promise<void>;
-  /** WAL entries younger than this are left alone (default 600 s, as Vault). */
+  /**
+   * WAL entries are handed to `walRollback` only once strictly older than this, so an entry
+   * guarding work still in flight is never touched. Absent, 0 or negative means 600 s, as
+   * Vault's WALRollbackMinAge.
+   */
   walRollbackMinAgeSeconds?: number;
-  /** Periodic work on the rollback tick (every minute by default). */
+  /** Periodic work on the host's rollback tick (every minute by default), after WAL rollback. */
   periodic?(req: Request): Promise<void>;
-  /** Runs once storage is writable. */
+  /** Runs once storage is writable (after setup). */
   initialize?(storage: Storage): Promise<void>;
-  /** Runs when the mount goes away or the plugin reloads. */
+  /** Runs when the mount goes away or the plugin reloads: drop clients and timers. */
   clean?(): Promise<void>;
-  /** A storage key changed underneath us. */
-  invalidate?(key: string): void;
-  /** The clock (tests inject one). */
+  /** A storage key changed underneath this node (e.g. on a standby): drop caches of it. */
+  invalidate?(key: string): void | Promise<void>;
+  /** The clock, for WAL ages (tests inject one). @default () => new Date() */
   clock?: () => Date;
 }
 
-// deno-lint-ignore no-explicit-any
-type AnyPath = Path<any>;
-interface Route {
-  path: AnyPath;
-  regex: RegExp;
-}
+/** Vault's default minimum age of a WAL entry before rollback (WALRollbackMinAge). */
+export const DEFAULT_WAL_ROLLBACK_MIN_AGE_SECONDS = 600;
 
-function matchRoute(
-  routes: Route[],
-  path: string,
-): { route: Route; captures: Record<string, string> } | undefined {
-  for (const route of routes) {
-    const match = route.regex.exec(path);
-    if (match) return { route, captures: { ...(match.groups ?? {}) } };
-  }
-  return undefined;
-}
-
-function mergeData(route: Route, req: Request, captures: Record<string, string>) {
-  const warnings: string[] = [];
-  const raw: Record<string, unknown> = { ...req.data };
-  const replaced = Object.keys(captures).filter((k) => k in raw && raw[k] !== captures[k]);
-  if (replaced.length > 0) {
-    warnings.push(
-      `Endpoint replaced the value of these parameters with the values captured from the endpoint's path: [${
-        replaced.sort().join(" ")
-      }]`,
-    );
-  }
-  Object.assign(raw, captures);
-  if (!route.path.takesArbitraryInput) {
-    const unknown = Object.keys(req.data).filter((k) => !(k in route.path.fields)).sort();
-    if (unknown.length > 0) {
-      warnings.push(`Endpoint ignored these unrecognized parameters: [${unknown.join(" ")}]`);
-    }
-  }
-  return { raw, warnings };
-}
-
-/** Builds a backend for one mount from `definition`. */
+/**
+ * Builds a backend for one mount from `definition`.
+ *
+ * @throws {Error} when a path is malformed (see `Router`) or two secret types share a name.
+ * @example
+ * ```ts ignore
+ * export const factory: BackendFactory = async (config) =>
+ *   createBackend({ help: "Greetings", paths: [pathGreeting] }, config);
+ * ```
+ */
 export function createBackend(definition: BackendDefinition, config: BackendConfig): Backend {
-  const routes: Route[] = definition.paths.map((path) => ({
-    path,
-    regex: new RegExp(`^${path.pattern}$`),
-  }));
+  const router = new Router(definition.paths);
   const clock = definition.clock ?? (() => new Date());
-  const secrets = new Map((definition.secrets ?? []).map((s) => [s.type, s]));
-
-  async function rollback(req: Request): Promise<void> {
-    if (definition.walRollback) {
-      const minAge = definition.walRollbackMinAgeSeconds ?? 600;
-      const now = Math.floor(clock().getTime() / 1000);
-      for (const id of await listWal(req.storage)) {
-        const entry = await getWal(req.storage, id);
-        if (!entry || now - entry.createdAt < minAge) continue;
-        try {
-          await definition.walRollback(req, entry.kind, entry.data);
-          await deleteWal(req.storage, id);
-        } catch (error) {
-          config.logger.warn("WAL rollback failed; will retry", {
-            wal_id: id,
-            kind: entry.kind,
-            error: (error as Error).message,
-          });
-        }
-      }
-    }
-    await definition.periodic?.(req);
+  const walMinAge = definition.walRollbackMinAgeSeconds ?? 0;
+  const secrets = new Map<string, SecretType>();
+  for (const secret of definition.secrets ?? []) {
+    if (secrets.has(secret.type)) throw new Error(`Secret type "${secret.type}" is declared twice`);
+    secrets.set(secret.type, secret);
   }
 
   function renewOrRevoke(req: Request): Promise<Response | undefined> {
     const kind = req.secret?.internalData[SECRET_TYPE_KEY];
     const secret = typeof kind === "string" ? secrets.get(kind) : undefined;
     if (!secret) throw new UserInputError("secret is unsupported by this backend");
-    return req.operation === "renew" ? secret.renew(req) : secret.revoke(req);
+    // The data is what this backend returned with the lease; parse it leniently so a changed
+    // field declaration can never make a lease irrevocable.
+    const data = parseFieldData(secret.fields ?? {}, req.data, { lenient: true });
+    return req.operation === "renew" ? secret.renew(req, data) : secret.revoke(req, data);
   }
 
-  function help(req: Request): Response {
-    const mountType = typeof req.data["requestResponsePrefix"] === "string"
-      ? req.data["requestResponsePrefix"] as string
-      : req.mountType;
-    const found = req.path === "" ? undefined : matchRoute(routes, req.path);
-    const paths = found ? [found.route.path] : routes.map((r) => r.path);
+  async function rollback(req: Request): Promise<undefined> {
+    // The host logs a failed rollback and tries again next tick; nothing here may break that
+    // loop, so failures are logged and swallowed.
+    if (definition.walRollback) {
+      await rollbackStaleWal(req, definition.walRollback, {
+        minAgeSeconds: walMinAge > 0 ? walMinAge : DEFAULT_WAL_ROLLBACK_MIN_AGE_SECONDS,
+        now: clock(),
+        logger: config.logger,
+      });
+    }
+    try {
+      await definition.periodic?.(req);
+    } catch (error) {
+      config.logger.error("periodic function failed", { error: messageOf(error) });
+    }
+    return undefined;
+  }
+
+  async function route(req: Request): Promise<Response | undefined> {
+    const found = router.match(req.path, req.operation);
+    if (!found) throw new UnsupportedPathError(`no path matches "${req.path}"`);
+    const operations = found.path.operations;
+    const handler = operations[req.operation] ??
+      (req.operation === "create" ? operations.update : undefined);
+    if (!handler && req.operation === "help") {
+      return pathHelpResponse(found.path, req.path, { specialPaths: specialPaths() });
+    }
+    if (!handler) {
+      throw new UnsupportedOperationError(`${req.operation} is not supported on "${req.path}"`);
+    }
+    const merged = mergeRequestData(found.path, req.data, found.captures);
+    const data = parseFieldData(found.path.fields, merged.raw);
+    const response = await handler.callback(req, data);
+    const warnings = mergeWarnings(merged);
+    // As Go's framework: warnings ride on a response; an absent one (404/204) stays absent.
+    if (!response || warnings.length === 0) return response;
+    return { ...response, warnings: [...(response.warnings ?? []), ...warnings] };
+  }
+
+  function specialPaths(): SpecialPaths {
     return {
-      data: {
-        help: found
-          ? pathHelpText(found.route.path as Path<Fields>)
-          : backendHelpText(definition.help, paths),
-        see_also: null,
-        openapi: openApiDocument(paths as Path<Fields>[], {
-          mountType,
-          description: definition.help.trim().split("\n")[0],
-        }),
-      },
+      root: definition.specialPaths?.root ?? [],
+      unauthenticated: definition.specialPaths?.unauthenticated ?? [],
+      localStorage: definition.specialPaths?.localStorage ?? [],
+      sealWrapStorage: definition.specialPaths?.sealWrapStorage ?? [],
     };
   }
 
@@ -149,46 +142,35 @@ export function createBackend(definition: BackendDefinition, config: BackendConf
       switch (req.operation) {
         case "renew":
         case "revoke":
-          return renewOrRevoke(req);
+          return await renewOrRevoke(req);
         case "rollback":
-          await rollback(req);
-          return undefined;
+          return await rollback(req);
         case "help":
-          return help(req);
+          if (req.path === "") {
+            return await rootHelpResponse(definition.help, router.paths, {
+              request: req,
+              system: config.system,
+              logger: config.logger,
+              specialPaths: specialPaths(),
+            });
+          }
       }
-      const found = matchRoute(routes, req.path);
-      if (!found) throw new UnsupportedPathError(`no path matches "${req.path}"`);
-      const operations = found.route.path.operations;
-      const handler = operations[req.operation] ??
-        (req.operation === "create" ? operations.update : undefined);
-      if (!handler) {
-        throw new UnsupportedOperationError(`${req.operation} is not supported on "${req.path}"`);
-      }
-      const { raw, warnings } = mergeData(found.route, req, found.captures);
-      const data = parseFieldData(found.route.path.fields, raw);
-      const response = await handler.callback(req, data);
-      if (warnings.length === 0) return response;
-      return { ...(response ?? {}), warnings: [...(response?.warnings ?? []), ...warnings] };
+      return await route(req);
     },
 
     async handleExistenceCheck(req) {
       if (req.operation !== "create" && req.operation !== "update") {
-        throw new Error("existence check is only valid for create and update");
+        throw new Error(`incorrect operation type ${req.operation} for an existence check`);
       }
-      const found = matchRoute(routes, req.path);
+      const found = router.match(req.path, req.operation);
       if (!found) throw new UnsupportedPathError(`no path matches "${req.path}"`);
-      if (!found.route.path.existenceCheck) return { checkFound: false, exists: false };
-      const { raw } = mergeData(found.route, req, found.captures);
-      const data = parseFieldData(found.route.path.fields, raw);
-      return { checkFound: true, exists: await found.route.path.existenceCheck(req, data) };
+      if (!found.path.existenceCheck) return { checkFound: false, exists: false };
+      const { raw } = mergeRequestData(found.path, req.data, found.captures);
+      const data = parseFieldData(found.path.fields, raw);
+      return { checkFound: true, exists: await found.path.existenceCheck(req, data) };
     },
 
-    specialPaths: () => ({
-      root: definition.specialPaths?.root ?? [],
-      unauthenticated: definition.specialPaths?.unauthenticated ?? [],
-      localStorage: definition.specialPaths?.localStorage ?? [],
-      sealWrapStorage: definition.specialPaths?.sealWrapStorage ?? [],
-    }),
+    specialPaths,
     async initialize(storage) {
       await definition.initialize?.(storage);
     },
@@ -196,7 +178,11 @@ export function createBackend(definition: BackendDefinition, config: BackendConf
       await definition.clean?.();
     },
     async invalidateKey(key) {
-      definition.invalidate?.(key);
+      await definition.invalidate?.(key);
     },
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,12 +1,22 @@
 /**
- * Field types: how each parses request data (Vault's weak typing, as zod schemas), its zero
- * value, and how help text and OpenAPI name it. The set is closed: every switch over it ends in a
- * `never` check, and tests visit every member.
+ * Field types: how each parses request data (Vault's weak typing, sdk/framework/field_data.go,
+ * as zod schemas) and its zero value. Help names and OpenAPI schemas live in help.ts and
+ * openapi.ts. The set is closed: every switch over it ends in a `never` check, and tests visit
+ * every member, so a new type cannot be half handled.
  *
  * @module
  */
 import { z } from "zod";
-import { describe, parseDurationSeconds } from "./_duration.ts";
+import { parseDurationSeconds } from "./_duration.ts";
+import {
+  type Parsed,
+  parseGoBool,
+  parseGoFloat,
+  parseGoInt,
+  parseGoTime,
+  shown,
+  weakString,
+} from "./_weak.ts";
 
 /** Every field type. */
 export const FIELD_TYPES = [
@@ -28,7 +38,10 @@ export const FIELD_TYPES = [
 /** A field type. */
 export type FieldType = typeof FIELD_TYPES[number];
 
-/** The TypeScript value a field type parses into. */
+/**
+ * The TypeScript value a field type parses into: durations are whole seconds, `time` a Date,
+ * `kv_pairs` string values, `map` any JSON object.
+ */
 export type FieldValue<T extends FieldType> = T extends
   "int" | "float" | "duration" | "signed_duration" ? number
   : T extends "bool" ? boolean
@@ -38,199 +51,172 @@ export type FieldValue<T extends FieldType> = T extends
   : T extends "time" ? Date
   : string;
 
+/** Options of fieldSchema. */
+export interface FieldSchemaOptions {
+  /** The field is sensitive: error messages name the input's type, never its value. */
+  sensitive?: boolean;
+}
+
 const NAME_PATTERN = /^\w(([\w\-.]+)?\w)?$/;
 
-function weakString(value: unknown, ctx: z.RefinementCtx): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
-  if (typeof value === "boolean") return value ? "1" : "0";
-  if (value === null) return "";
-  ctx.addIssue({ code: "custom", message: `expected a string, got ${describe(value)}` });
-  return z.NEVER;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function parseGoInt(text: string): number | undefined {
-  const t = text.trim();
-  if (t !== text || t === "") return t === "" && text === "" ? 0 : undefined;
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9]\d*)$/.exec(t);
-  if (!m) return undefined;
-  const body = m[2];
-  let value: number;
-  if (/^0[xXoObB]/.test(body)) value = Number(body.toLowerCase());
-  else if (body.length > 1 && body.startsWith("0")) value = parseInt(body, 8);
-  else value = Number(body);
-  return m[1] === "-" ? -value : value;
+function fail(message: string): { error: string } {
+  return { error: message };
 }
 
-const GO_BOOLS: Record<string, boolean> = {
-  "1": true,
-  t: true,
-  T: true,
-  TRUE: true,
-  true: true,
-  True: true,
-  "0": false,
-  f: false,
-  F: false,
-  FALSE: false,
-  false: false,
-  False: false,
-};
+function parseString(input: unknown): Parsed<string> {
+  const text = weakString(input);
+  if (text === undefined) return fail(`expected a string, got ${shown(input, false)}`);
+  return { value: text };
+}
 
-/** The zod schema that parses (and weakly converts) one field type's input. */
-export function fieldSchema(type: FieldType): z.ZodType<unknown> {
+function parseName(input: unknown, echo: boolean): Parsed<string> {
+  const parsed = parseString(input);
+  if ("error" in parsed || NAME_PATTERN.test(parsed.value)) return parsed;
+  return fail(
+    `${shown(parsed.value, echo)} does not match the formatting rules (letters, digits, ` +
+      `"_", "-" and ".", starting and ending with a letter, digit or "_")`,
+  );
+}
+
+function parseInt64(input: unknown, echo: boolean): Parsed<number> {
+  let value: number | undefined;
+  if (typeof input === "number") value = Number.isFinite(input) ? Math.trunc(input) : undefined;
+  else if (typeof input === "boolean") value = input ? 1 : 0;
+  else if (input === null || input === "") value = 0;
+  else if (typeof input === "string") value = parseGoInt(input);
+  if (value === undefined) return fail(`expected an integer, got ${shown(input, echo)}`);
+  if (!Number.isSafeInteger(value)) {
+    return fail(`${echo ? String(input) : "value"} is out of range (integers up to 2^53)`);
+  }
+  return { value: value === 0 ? 0 : value };
+}
+
+function parseFloat64(input: unknown, echo: boolean): Parsed<number> {
+  let value: number | undefined;
+  if (typeof input === "number") value = Number.isFinite(input) ? input : undefined;
+  else if (typeof input === "boolean") value = input ? 1 : 0;
+  else if (input === null || input === "") value = 0;
+  else if (typeof input === "string") value = parseGoFloat(input);
+  return value === undefined ? fail(`expected a number, got ${shown(input, echo)}`) : { value };
+}
+
+function parseBool(input: unknown, echo: boolean): Parsed<boolean> {
+  let value: boolean | undefined;
+  if (typeof input === "boolean") value = input;
+  else if (typeof input === "number") value = input !== 0;
+  else if (input === null || input === "") value = false;
+  else if (typeof input === "string") value = parseGoBool(input);
+  return value === undefined ? fail(`expected a boolean, got ${shown(input, echo)}`) : { value };
+}
+
+function parseList(input: unknown, splitCommas: boolean): Parsed<string[]> {
+  if (input === null || input === "" || (isObject(input) && Object.keys(input).length === 0)) {
+    return { value: [] };
+  }
+  if (typeof input === "string" && splitCommas) {
+    return { value: input.split(",").map((s) => s.trim()) };
+  }
+  const items = Array.isArray(input) ? input : isObject(input) ? undefined : [input];
+  if (!items) return fail(`expected a list of strings, got ${shown(input, false)}`);
+  const out: string[] = [];
+  for (const item of items) {
+    const text = item === null ? undefined : weakString(item);
+    if (text === undefined) return fail(`list items must be strings, got ${shown(item, false)}`);
+    out.push(text.trim());
+  }
+  return { value: out };
+}
+
+function parseKvPairs(input: unknown, echo: boolean): Parsed<Record<string, string>> {
+  const objects = Array.isArray(input) && input.length > 0 && input.every(isObject)
+    ? input
+    : isObject(input)
+    ? [input]
+    : undefined;
+  const out: Record<string, string> = {};
+  if (objects) {
+    for (const [key, item] of objects.flatMap((o) => Object.entries(o))) {
+      const text = weakString(item);
+      if (text === undefined) {
+        return fail(`value of ${echo ? JSON.stringify(key) : "an entry"} must be a string`);
+      }
+      out[key] = text;
+    }
+    return { value: out };
+  }
+  const list = Array.isArray(input) ? input : typeof input === "string" ? [input] : undefined;
+  if (!list) return fail(`expected key=value pairs, got ${shown(input, false)}`);
+  for (const item of list) {
+    const text = weakString(item) ?? "";
+    const eq = text.indexOf("=");
+    if (eq <= 0) return fail(`invalid key pair ${shown(item, echo)}: expected key=value`);
+    out[text.slice(0, eq)] = text.slice(eq + 1);
+  }
+  return { value: out };
+}
+
+function parseMap(input: unknown): Parsed<Record<string, unknown>> {
+  if (isObject(input)) return { value: input };
+  if (Array.isArray(input) && input.every(isObject)) {
+    return { value: Object.assign({}, ...input) };
+  }
+  return fail(`expected an object, got ${shown(input, false)}`);
+}
+
+function parseTime(input: unknown, echo: boolean): Parsed<Date> {
+  const date = typeof input === "string" ? parseGoTime(input) : undefined;
+  if (date) return { value: date };
+  return fail(`expected an RFC 3339 time or epoch seconds, got ${shown(input, echo)}`);
+}
+
+/**
+ * Parses one value of a field type. `{ value: undefined }` means "absent": a JSON null for the
+ * types where Go's GetOk reports the field as not set.
+ */
+export function parseFieldValue(
+  type: FieldType,
+  input: unknown,
+  options: FieldSchemaOptions = {},
+): Parsed<unknown> {
+  const echo = !options.sensitive;
   switch (type) {
     case "string":
-      return z.unknown().transform(weakString);
-    case "lowercase_string":
-      return z.unknown().transform((v, ctx) => {
-        const text = weakString(v, ctx);
-        return typeof text === "string" ? text.toLowerCase() : text;
-      });
+      return parseString(input);
+    case "lowercase_string": {
+      const parsed = parseString(input);
+      return "error" in parsed ? parsed : { value: parsed.value.toLowerCase() };
+    }
     case "name":
-      return z.unknown().transform(weakString).refine((s) => NAME_PATTERN.test(s), {
-        message:
-          "must start and end with a letter or digit and contain only letters, digits, '-', '_' and '.'",
-      });
+      return parseName(input, echo);
     case "int":
-      return z.unknown().transform((v, ctx) => {
-        if (typeof v === "number" && Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
-        if (typeof v === "boolean") return v ? 1 : 0;
-        const parsed = typeof v === "string" ? parseGoInt(v) : undefined;
-        if (parsed === undefined || !Number.isSafeInteger(parsed)) {
-          ctx.addIssue({
-            code: "custom",
-            message: typeof v === "number" || parsed !== undefined
-              ? `${String(v)} is out of range (integers up to 2^53)`
-              : `expected an integer, got ${typeof v === "string" ? `"${v}"` : describe(v)}`,
-          });
-          return z.NEVER;
-        }
-        return parsed;
-      });
+      return parseInt64(input, echo);
     case "float":
-      return z.unknown().transform((v, ctx) => {
-        if (typeof v === "number" && Number.isFinite(v)) return v;
-        if (typeof v === "boolean") return v ? 1 : 0;
-        if (typeof v === "string" && (v === "" || (v.trim() === v && Number.isFinite(Number(v))))) {
-          return Number(v);
-        }
-        ctx.addIssue({
-          code: "custom",
-          message: `expected a number, got ${typeof v === "string" ? `"${v}"` : describe(v)}`,
-        });
-        return z.NEVER;
-      });
+      return parseFloat64(input, echo);
     case "bool":
-      return z.unknown().transform((v, ctx) => {
-        if (typeof v === "boolean") return v;
-        if (typeof v === "number") return v !== 0;
-        if (v === "") return false;
-        if (typeof v === "string" && v in GO_BOOLS) return GO_BOOLS[v];
-        ctx.addIssue({
-          code: "custom",
-          message: `expected a boolean, got ${typeof v === "string" ? `"${v}"` : describe(v)}`,
-        });
-        return z.NEVER;
-      });
+      return parseBool(input, echo);
     case "duration":
-    case "signed_duration":
-      return z.unknown().transform((v, ctx) => {
-        const parsed = parseDurationSeconds(v);
-        if ("error" in parsed) {
-          ctx.addIssue({ code: "custom", message: parsed.error });
-          return z.NEVER;
-        }
-        if (type === "duration" && parsed.seconds < 0) {
-          ctx.addIssue({ code: "custom", message: "cannot provide negative value" });
-          return z.NEVER;
-        }
-        return parsed.seconds;
-      });
+    case "signed_duration": {
+      if (input === null) return { value: undefined };
+      const parsed = parseDurationSeconds(input, echo);
+      if (type === "duration" && "value" in parsed && parsed.value < 0) {
+        return fail("cannot provide negative value");
+      }
+      return parsed;
+    }
     case "comma_string_list":
+      return parseList(input, true);
     case "string_list":
-      return z.unknown().transform((v, ctx) => {
-        if (v === "" || v === null) return [];
-        if (typeof v === "string") {
-          return type === "comma_string_list" ? v.split(",").map((s) => s.trim()) : [v.trim()];
-        }
-        if (typeof v === "number") return [String(v)];
-        if (Array.isArray(v)) {
-          return v.map((item) => {
-            if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
-              return weakString(item, ctx).trim();
-            }
-            ctx.addIssue({
-              code: "custom",
-              message: `list items must be strings, got ${describe(item)}`,
-            });
-            return "";
-          });
-        }
-        ctx.addIssue({ code: "custom", message: `expected a list of strings, got ${describe(v)}` });
-        return z.NEVER;
-      });
+      return parseList(input, false);
     case "kv_pairs":
-      return z.unknown().transform((v, ctx) => {
-        const out: Record<string, string> = {};
-        if (v && typeof v === "object" && !Array.isArray(v)) {
-          for (const [k, item] of Object.entries(v)) {
-            if (item !== null && typeof item === "object") {
-              ctx.addIssue({ code: "custom", message: `value of "${k}" must be a string` });
-              return z.NEVER;
-            }
-            out[k] = item === null ? "" : String(item);
-          }
-          return out;
-        }
-        const list = typeof v === "string"
-          ? (v === "" ? [] : [v])
-          : Array.isArray(v)
-          ? v
-          : undefined;
-        if (!list) {
-          ctx.addIssue({ code: "custom", message: `expected key=value pairs, got ${describe(v)}` });
-          return z.NEVER;
-        }
-        for (const item of list) {
-          const text = typeof item === "string" ? item : "";
-          const eq = text.indexOf("=");
-          if (eq <= 0) {
-            ctx.addIssue({ code: "custom", message: `"${String(item)}" is not a key=value pair` });
-            return z.NEVER;
-          }
-          out[text.slice(0, eq)] = text.slice(eq + 1);
-        }
-        return out;
-      });
+      return input === null ? { value: undefined } : parseKvPairs(input, echo);
     case "map":
-      return z.unknown().transform((v, ctx) => {
-        if (Array.isArray(v) && v.length === 0) return {};
-        if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-        ctx.addIssue({ code: "custom", message: `expected an object, got ${describe(v)}` });
-        return z.NEVER;
-      });
+      return input === null ? { value: undefined } : parseMap(input);
     case "time":
-      return z.unknown().transform((v, ctx) => {
-        const date = typeof v === "string"
-          ? (/^\d+$/.test(v) ? new Date(Number(v) * 1000) : new Date(v))
-          : new Date(Number.NaN);
-        if (typeof v === "string" && !/^\d+$/.test(v) && !/^\d{4}-\d{2}-\d{2}T/.test(v)) {
-          ctx.addIssue({
-            code: "custom",
-            message: `expected an RFC 3339 time or epoch seconds, got "${v}"`,
-          });
-          return z.NEVER;
-        }
-        if (Number.isNaN(date.getTime())) {
-          ctx.addIssue({
-            code: "custom",
-            message: `expected an RFC 3339 time or epoch seconds, got ${describe(v)}`,
-          });
-          return z.NEVER;
-        }
-        return date;
-      });
+      return input === null ? { value: undefined } : parseTime(input, echo);
     default: {
       const unreachable: never = type;
       throw new Error(`unknown field type ${unreachable}`);
@@ -238,7 +224,29 @@ export function fieldSchema(type: FieldType): z.ZodType<unknown> {
   }
 }
 
-/** The value of a field that is absent and has no default. */
+/**
+ * The zod schema that parses (and weakly converts) one field type's input; its issues carry
+ * the reason a value is refused. The output `undefined` means "absent" (see parseFieldValue).
+ *
+ * @example
+ * ```ts
+ * import { fieldSchema } from "./field_types.ts";
+ * fieldSchema("duration").parse("1h30m"); // 5400
+ * ```
+ */
+export function fieldSchema(
+  type: FieldType,
+  options: FieldSchemaOptions = {},
+): z.ZodType<unknown> {
+  return z.unknown().transform((input, ctx) => {
+    const parsed = parseFieldValue(type, input, options);
+    if ("value" in parsed) return parsed.value;
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  });
+}
+
+/** The value of a field that is absent and has no default (Go's FieldType.Zero). */
 export function zeroValue(type: FieldType): unknown {
   switch (type) {
     case "string":
@@ -260,68 +268,6 @@ export function zeroValue(type: FieldType): unknown {
       return {};
     case "time":
       return new Date(0);
-    default: {
-      const unreachable: never = type;
-      throw new Error(`unknown field type ${unreachable}`);
-    }
-  }
-}
-
-/** OpenAPI schema of a field type (as Vault's framework documents it). */
-export function openApiSchema(type: FieldType): Record<string, unknown> {
-  switch (type) {
-    case "string":
-    case "lowercase_string":
-    case "name":
-      return { type: "string" };
-    case "int":
-      return { type: "integer" };
-    case "float":
-      return { type: "number" };
-    case "bool":
-      return { type: "boolean" };
-    case "duration":
-    case "signed_duration":
-      return { type: "string", format: "duration" };
-    case "comma_string_list":
-    case "string_list":
-      return { type: "array", items: { type: "string" } };
-    case "kv_pairs":
-      return { type: "object", format: "kvpairs" };
-    case "map":
-      return { type: "object" };
-    case "time":
-      return { type: "string", format: "date-time" };
-    default: {
-      const unreachable: never = type;
-      throw new Error(`unknown field type ${unreachable}`);
-    }
-  }
-}
-
-/** How help text names a field type. */
-export function helpTypeName(type: FieldType): string {
-  switch (type) {
-    case "lowercase_string":
-    case "name":
-      return "string";
-    case "signed_duration":
-      return "duration (sec)";
-    case "duration":
-      return "duration (sec)";
-    case "comma_string_list":
-      return "comma-separated list";
-    case "string_list":
-      return "list";
-    case "kv_pairs":
-      return "key=value pairs";
-    case "string":
-    case "int":
-    case "bool":
-    case "float":
-    case "map":
-    case "time":
-      return type;
     default: {
       const unreachable: never = type;
       throw new Error(`unknown field type ${unreachable}`);

@@ -1,169 +1,244 @@
 /**
- * Help text and the OpenAPI 3.0.2 document of a backend, derived from its path declarations, in
- * the shape Vault's sys/internal/specs/openapi aggregation decodes (protocol.md §6.5).
+ * The OpenAPI 3.0.2 document of a backend, derived from its path declarations in the shape
+ * Vault's framework produces and `sys/internal/specs/openapi` decodes (sdk/framework/openapi.go,
+ * protocol.md §6.5): path keys like "/roles/{name}", operation ids "<prefix>-<verb>-<words>",
+ * request bodies from the fields, sensitive fields marked.
  *
  * @module
  */
-import type { Operation } from "../logical.ts";
-import { helpTypeName, openApiSchema } from "./field_types.ts";
-import type { Fields, Path } from "./path.ts";
+import type { Operation, SpecialPaths } from "../logical.ts";
+import { expandPattern } from "./_pattern_paths.ts";
+import type { FieldType } from "./field_types.ts";
+import type { Fields, FieldSchema, OperationHandler, Path } from "./path.ts";
+
+/** A JSON object of the document. */
+type Json = Record<string, unknown>;
+
+/** The OpenAPI schema of a field type, as Vault's convertType. */
+export function openApiSchema(type: FieldType): Json {
+  switch (type) {
+    case "string":
+      return { type: "string" };
+    case "lowercase_string":
+      return { type: "string", format: "lowercase" };
+    case "name":
+      return { type: "string", pattern: "\\w([\\w-.]*\\w)?" };
+    case "int":
+      return { type: "integer" };
+    case "float":
+      return { type: "number", format: "float" };
+    case "bool":
+      return { type: "boolean" };
+    case "duration":
+    case "signed_duration":
+      return { type: "string", format: "duration" };
+    case "comma_string_list":
+    case "string_list":
+      return { type: "array", items: { type: "string" } };
+    case "kv_pairs":
+      return { type: "object", format: "kvpairs" };
+    case "map":
+      return { type: "object", format: "map" };
+    case "time":
+      return { type: "string", format: "date-time" };
+    default: {
+      const unreachable: never = type;
+      throw new Error(`unknown field type ${unreachable}`);
+    }
+  }
+}
+
+/** Trims and collapses whitespace, as Vault's cleanString. */
+function clean(text: string): string {
+  return text.trim().replace(/\s+/g, " ");
+}
+
+function fieldSchemaOf(field: FieldSchema, options: { forParameter?: boolean } = {}): Json {
+  const schema: Json = { ...openApiSchema(field.type) };
+  if (options.forParameter) delete schema.format;
+  else if (field.description) schema.description = clean(field.description);
+  if (field.allowedValues) schema.enum = [...field.allowedValues];
+  if (field.default !== undefined) schema.default = field.default;
+  if (field.deprecated) schema.deprecated = true;
+  const display: Json = {};
+  if (field.displayName) display.name = field.displayName;
+  if (field.sensitive) {
+    display.sensitive = true;
+    schema["x-vault-displaySensitive"] = true;
+    if (schema.type === "string" && !schema.format) schema.format = "password";
+  }
+  if (Object.keys(display).length > 0) schema["x-vault-displayAttrs"] = display;
+  return schema;
+}
+
+/** Vault's constructOperationID: "<prefix>-<verb>-<suffix>", lower-case and hyphenated. */
+function operationId(
+  path: string,
+  index: number,
+  def: Path<Fields>,
+  op: Operation,
+  prefix: string,
+) {
+  const attrs = def.displayAttrs ?? {};
+  const verb = attrs.operationVerb ?? "";
+  let suffix = attrs.operationSuffix ?? "";
+  let indexOutOfRange = false;
+  const suffixes = suffix.split("|");
+  if (suffixes.length > 1 || index > 0) {
+    indexOutOfRange = index >= suffixes.length;
+    suffix = indexOutOfRange ? "" : suffixes[index];
+  }
+  const parts = [
+    attrs.operationPrefix || (verb ? "" : prefix),
+    verb || (op === "update" ? "write" : op),
+    suffix || (verb && !indexOutOfRange ? "" : path.split(/[^\w]+/).join("-")),
+  ];
+  return parts.flatMap((p) => p.split("-")).filter((p) => p !== "").join("-").toLowerCase();
+}
+
+/** Vault's specialPathMatch: exact, "prefix*", and "+" for one segment. */
+function specialPathMatch(path: string, patterns: readonly string[]): boolean {
+  const parts = path.split("/");
+  return patterns.some((sp) => {
+    if (sp === path) return true;
+    if (sp.endsWith("*") && path.startsWith(sp.slice(0, -1))) return true;
+    if (!sp.includes("+")) return false;
+    const spParts = sp.split("/");
+    if (parts.length < spParts.length) return false;
+    for (let i = 0; i < spParts.length; i++) {
+      const pattern = spParts[i];
+      if (pattern === "*") return true;
+      if (pattern.endsWith("*") && parts[i].startsWith(pattern.slice(0, -1))) return true;
+      if (pattern !== "+" && pattern !== parts[i]) return false;
+    }
+    return parts.length === spParts.length;
+  });
+}
+
+/** Options of openApiDocument. */
+export interface OpenApiOptions {
+  /** First part of operation ids: the mount type the host sends as `requestResponsePrefix`. */
+  prefix: string;
+  /** `info.version`: the host's version. */
+  version: string;
+  /** Marks `x-vault-sudo` and `x-vault-unauthenticated`. */
+  specialPaths?: Partial<SpecialPaths>;
+}
+
+const DOCUMENTED: Array<[Operation, "get" | "post" | "delete"]> = [
+  ["read", "get"],
+  ["list", "get"],
+  ["update", "post"],
+  ["create", "post"],
+  ["delete", "delete"],
+];
+
+function documentPath(def: Path<Fields>, doc: Json, options: OpenApiOptions): void {
+  const expanded = expandPattern(def.pattern);
+  const paths = doc.paths as Json;
+  for (const [index, path] of (expanded ?? [def.pattern]).entries()) {
+    const item: Json = { description: clean(def.helpSynopsis) };
+    if (specialPathMatch(path, options.specialPaths?.root ?? [])) item["x-vault-sudo"] = true;
+    if (specialPathMatch(path, options.specialPaths?.unauthenticated ?? [])) {
+      item["x-vault-unauthenticated"] = true;
+    }
+    const ops = def.operations;
+    if (def.existenceCheck && (ops.create || ops.update)) item["x-vault-createSupported"] = true;
+    const display: Json = {};
+    if (def.displayAttrs?.navigation) display.navigation = true;
+    if (def.displayAttrs?.itemType) display.itemType = def.displayAttrs.itemType;
+    if (Object.keys(display).length > 0) item["x-vault-displayAttrs"] = display;
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const parameters = params.filter((name) => def.fields[name]).sort().map((name) => ({
+      name,
+      description: clean(def.fields[name].description),
+      in: "path",
+      schema: fieldSchemaOf(def.fields[name], { forParameter: true }),
+      required: true,
+    }));
+    if (parameters.length > 0) item.parameters = parameters;
+    // A pattern that is not a plain path is listed but publishes no operations (as Vault).
+    if (expanded) {
+      for (const [op, verb] of DOCUMENTED) {
+        const handler = ops[op];
+        if (!handler || item[verb]) continue;
+        item[verb] = operation(def, path, index, op, handler, params, options);
+      }
+    }
+    paths[`/${path}`] = item;
+  }
+}
+
+function operation(
+  def: Path<Fields>,
+  path: string,
+  index: number,
+  op: Operation,
+  handler: OperationHandler<Fields>,
+  params: string[],
+  options: OpenApiOptions,
+): Json {
+  const id = operationId(path, index, def, op, options.prefix);
+  const out: Json = { summary: clean(handler.summary ?? def.helpSynopsis), operationId: id };
+  if (handler.description) out.description = clean(handler.description);
+  out.tags = ["secrets"];
+  if (op === "list") {
+    out.parameters = [{
+      name: "list",
+      description: "Must be set to `true`",
+      in: "query",
+      schema: { type: "string", enum: ["true"] },
+      required: true,
+    }];
+  } else if (op === "read" && def.operations.list) {
+    out.parameters = [{
+      name: "list",
+      description: "Return a list if `true`",
+      in: "query",
+      schema: { type: "string" },
+    }];
+  }
+  const body = Object.entries(def.fields).filter(([name]) => !params.includes(name));
+  if ((op === "update" || op === "create") && body.length > 0) {
+    const properties: Json = {};
+    for (const [name, field] of body) properties[name] = fieldSchemaOf(field);
+    const required = body.filter(([, f]) => f.required).map(([name]) => name).sort();
+    // Inline, not a $ref to components as Vault's in-process engines do: the host decodes a
+    // plugin's document with mapstructure, which has no tag for "$ref" and would drop it.
+    out.requestBody = {
+      required: true,
+      content: {
+        "application/json": {
+          schema: { type: "object", properties, ...(required.length ? { required } : {}) },
+        },
+      },
+    };
+  }
+  out.responses = op === "delete"
+    ? { "204": { description: "empty body" } }
+    : { "200": { description: "OK" } };
+  if (handler.deprecated) out.deprecated = true;
+  return out;
+}
 
 /**
- * Turns a path pattern into an OpenAPI path: named groups become `{name}`, a trailing optional
- * slash and anchors go away.
+ * The OpenAPI document of `paths` (all of them for root help, one for path help).
+ *
+ * @throws {Error} only on a programming error in a declaration; root help catches it.
  */
-export function openApiPathOf(pattern: string): { path: string; params: string[] } {
-  let out = "";
-  const params: string[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern.startsWith("(?<", i)) {
-      const end = pattern.indexOf(">", i);
-      params.push(pattern.slice(i + 3, end));
-      out += `{${pattern.slice(i + 3, end)}}`;
-      let depth = 1;
-      i = end;
-      while (depth > 0 && ++i < pattern.length) {
-        if (pattern[i] === "\\") i++;
-        else if (pattern[i] === "(") depth++;
-        else if (pattern[i] === ")") depth--;
-      }
-    } else if (pattern[i] === "\\") {
-      out += pattern[++i];
-    } else if (!"^$?".includes(pattern[i])) {
-      out += pattern[i];
-    }
-  }
-  return { path: "/" + out, params };
-}
-
-const VERBS: Array<[Operation, string]> = [["read", "get"], ["list", "get"], ["update", "post"], [
-  "create",
-  "post",
-], [
-  "delete",
-  "delete",
-]];
-
-/** The OpenAPI path item of one path. */
-function pathItem(path: Path<Fields>, mountType: string): Record<string, unknown> {
-  const { path: key, params } = openApiPathOf(path.pattern);
-  const slug = key.replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "");
-  const item: Record<string, unknown> = {
-    description: path.helpSynopsis,
-    parameters: params.map((name) => ({
-      name,
-      description: path.fields[name]?.description ?? "",
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    })),
-  };
-  if (path.existenceCheck) item["x-vault-createSupported"] = true;
-  const bodyFields = Object.entries(path.fields).filter(([name]) => !params.includes(name));
-  for (const [operation, verb] of VERBS) {
-    const handler = path.operations[operation];
-    if (!handler || item[verb]) continue;
-    const op: Record<string, unknown> = {
-      summary: handler.summary ?? path.helpSynopsis,
-      operationId: `${mountType}-${operation}-${slug}`,
-      tags: ["secrets"],
-      responses: { "200": { description: "OK" } },
-    };
-    if (operation === "list") {
-      op.parameters = [{
-        name: "list",
-        description: "Must be set to `true`",
-        in: "query",
-        required: true,
-        schema: { type: "string", enum: ["true"] },
-      }];
-    }
-    if (verb === "post" && bodyFields.length > 0) {
-      const properties: Record<string, unknown> = {};
-      for (const [name, field] of bodyFields) {
-        const schema: Record<string, unknown> = {
-          ...openApiSchema(field.type),
-          description: field.description,
-        };
-        if (field.default !== undefined) schema.default = field.default;
-        if (field.sensitive) schema["x-vault-displayAttrs"] = { sensitive: true };
-        properties[name] = schema;
-      }
-      const required = bodyFields.filter(([, f]) => f.required).map(([n]) => n);
-      op.requestBody = {
-        required: true,
-        content: {
-          "application/json": {
-            schema: { type: "object", properties, ...(required.length ? { required } : {}) },
-          },
-        },
-      };
-    }
-    item[verb] = op;
-  }
-  return item;
-}
-
-/** The backend's OpenAPI document. */
-export function openApiDocument(
-  paths: readonly Path<Fields>[],
-  options: { mountType: string; description: string },
-) {
-  const docPaths: Record<string, unknown> = {};
-  for (const path of paths) {
-    docPaths[openApiPathOf(path.pattern).path] = pathItem(path, options.mountType || "secrets");
-  }
-  return {
+export function openApiDocument(paths: readonly Path<Fields>[], options: OpenApiOptions): Json {
+  const doc: Json = {
     openapi: "3.0.2",
     info: {
       title: "HashiCorp Vault API",
-      description: options.description,
-      version: "",
+      description: "HTTP API that gives you full access to Vault. All API routes are prefixed " +
+        "with `/v1/`.",
+      version: options.version,
       license: { name: "Mozilla Public License 2.0", url: "https://www.mozilla.org/en-US/MPL/2.0" },
     },
-    paths: docPaths,
+    paths: {},
     components: { schemas: {} },
   };
-}
-
-/** Help text of one path, as `vault path-help` prints it. */
-export function pathHelpText(path: Path<Fields>): string {
-  const lines = [
-    `Request:        ${openApiPathOf(path.pattern).path.slice(1)}`,
-    `Matching Route: ^${path.pattern}$`,
-    "",
-    path.helpSynopsis,
-  ];
-  const fields = Object.entries(path.fields).sort(([a], [b]) => a.localeCompare(b));
-  if (fields.length > 0) {
-    lines.push("", "## PARAMETERS", "");
-    for (const [name, field] of fields) {
-      lines.push(
-        `${name} (${helpTypeName(field.type)}${field.sensitive ? ", write-only" : ""})`,
-        "",
-      );
-      lines.push(
-        `    ${field.description}${
-          field.default !== undefined ? ` (default: ${JSON.stringify(field.default)})` : ""
-        }`,
-        "",
-      );
-    }
-  }
-  lines.push("## DESCRIPTION", "", path.helpDescription.trim());
-  return lines.join("\n");
-}
-
-/** Help text of the whole backend (root help). */
-export function backendHelpText(help: string, paths: readonly Path<Fields>[]): string {
-  const lines = [
-    help.trim(),
-    "",
-    "## PATHS",
-    "",
-    "The following paths are supported by this backend.",
-    "",
-  ];
-  for (const path of paths) lines.push(`    ^${path.pattern}$`, `        ${path.helpSynopsis}`, "");
-  return lines.join("\n");
+  for (const path of paths) documentPath(path, doc, options);
+  return doc;
 }

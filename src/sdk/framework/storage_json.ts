@@ -7,7 +7,13 @@
 import type { z } from "zod";
 import type { Storage } from "../logical.ts";
 
-/** Reads and checks the JSON entry at `key`; undefined when there is none. */
+/**
+ * Reads and checks the JSON entry at `key`.
+ *
+ * @returns the parsed value, or undefined when there is no entry.
+ * @throws {Error} when the entry is not JSON or does not match `schema` (the message names the
+ *   key and the first issue, never the stored value).
+ */
 export async function readJson<T>(
   storage: Storage,
   key: string,
@@ -15,14 +21,28 @@ export async function readJson<T>(
 ): Promise<T | undefined> {
   const entry = await storage.get(key);
   if (!entry) return undefined;
-  const parsed = schema.safeParse(JSON.parse(new TextDecoder().decode(entry.value)));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(entry.value));
+  } catch (error) {
+    throw new Error(`stored entry "${key}" is not JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`stored entry "${key}" is malformed: ${parsed.error.issues[0]?.message}`);
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `stored entry "${key}" is malformed: ${issue?.path.join(".") || "value"}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }
 
-/** Writes `value` as JSON at `key`. */
+/**
+ * Writes `value` as JSON at `key`.
+ *
+ * @param options.sealWrap Ask the host to seal-wrap the entry (Vault Enterprise; list the
+ *   prefix in `specialPaths.sealWrapStorage` too).
+ */
 export async function writeJson(
   storage: Storage,
   key: string,

@@ -12,12 +12,9 @@ import {
   type Request,
 } from "../sdk/mod.ts";
 import { CONFIG_KEY, readConfig } from "./config.ts";
-
-/** How often the periodic tidy runs. */
-const TIDY_INTERVAL_MS = 6 * 3600 * 1000;
 import { createContext, type EngineOptions } from "./context.ts";
 import { pathConfig } from "./path_config.ts";
-import { pathCreds, WAL_KIND_KEY } from "./path_creds.ts";
+import { pathCreds, rollbackKey, WAL_KIND_KEY } from "./path_creds.ts";
 import { pathMetrics } from "./path_metrics.ts";
 import { pathTidy, tidy } from "./path_tidy.ts";
 import {
@@ -36,6 +33,9 @@ import {
 } from "./path_rotate_root.ts";
 import { pathRoles, pathRolesList } from "./path_roles.ts";
 import { secretKey } from "./secret_key.ts";
+
+/** How often the periodic tidy runs. */
+const TIDY_INTERVAL_MS = 6 * 3600 * 1000;
 
 /** Builds the backend of one mount. */
 export function litellmBackend(config: BackendConfig, options: EngineOptions = {}) {
@@ -75,16 +75,7 @@ export function litellmBackend(config: BackendConfig, options: EngineOptions = {
         );
         return;
       }
-      if (kind !== WAL_KIND_KEY) return;
-      const alias = String((data as { key_alias?: unknown })?.key_alias ?? "");
-      if (!alias) return;
-      const client = await ctx.client(req.storage);
-      const deleted = await client.deleteKeys({ keyAliases: [alias] });
-      ctx.logger.warn("rolled back a key whose lease was never created", {
-        key_alias: alias,
-        deleted,
-      });
-      if (deleted) ctx.metrics.count("keys_rolled_back_total");
+      if (kind === WAL_KIND_KEY) await rollbackKey(ctx, req, data);
     },
     async periodic(req: Request) {
       const config = await readConfig(req.storage);

@@ -1,51 +1,37 @@
 /**
- * LiteLLM's key management API, called with the master key (or an admin virtual key) as bearer
- * token. Calls time out; idempotent calls retry with backoff on network errors and 5xx. Error
- * messages are LiteLLM's own, with anything that looks like a key masked.
+ * LiteLLM's key management API, called with the master key (or a proxy-admin virtual key) as
+ * bearer token. Every call has a timeout. Retries, with exponential backoff on network errors and
+ * 5xx answers, follow what a repeat can do at LiteLLM:
+ *
+ * - info, list, delete and update (an absolute `duration` from now) are idempotent: retried on
+ *   timeouts too.
+ * - generate is retried only when it carries a `key_alias` (the engine's are unique per issue),
+ *   and never after a timeout. LiteLLM refuses a second key with the same alias (400 "Key with
+ *   alias ... already exists", `_enforce_unique_key_alias` in key_management_endpoints.py), so a
+ *   retry after a 5xx or a dropped connection cannot mint two usable keys; when it hits that 400
+ *   the earlier attempt did commit but its answer (the only copy of the plaintext) is lost, so
+ *   that key is deleted by alias and a fresh one minted. LiteLLM's check is a read, not a
+ *   database constraint, so an attempt still running when the retry arrives could slip past it:
+ *   hence no retry after a timeout (the first attempt may still be in flight). The engine's WAL
+ *   and tidy clean up whatever the remaining window leaves.
+ * - regenerate is never retried: it invalidates the old secret, and a lost answer loses the new.
+ *
+ * Errors carry LiteLLM's own message with the credential, its hash and anything key-shaped
+ * removed (redact.ts). TLS: a custom CA bundle is supported (Deno.createHttpClient caCerts);
+ * skipping verification is not, as Deno's fetch has no per-client switch for it.
  *
  * @module
  */
 import { z } from "zod";
+import { type LiteLLMClientOptions, LiteLLMError, LiteLLMHttp } from "./http.ts";
+import { keyHash, sha256Hex } from "./redact.ts";
 
-/** A non-2xx answer (or no answer) from LiteLLM. */
-export class LiteLLMError extends Error {
-  /** HTTP status; 0 when LiteLLM could not be reached or timed out. */
-  readonly status: number;
-  /** LiteLLM's error type (e.g. "not_found_error"), when it sent one. */
-  readonly type: string | undefined;
+export { type LiteLLMClientOptions, LiteLLMError, type LiteLLMErrorKind } from "./http.ts";
 
-  /** @param message Already free of secrets. */
-  constructor(status: number, message: string, options: { type?: string; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = "LiteLLMError";
-    this.status = status;
-    this.type = options.type;
-  }
-}
-
-/** Masks anything that looks like a LiteLLM key. */
-export function maskKeys(text: string): string {
-  return text.replace(/sk-[A-Za-z0-9_.\-]{4,}/g, "sk-***");
-}
-
-/** Options of a client. */
-export interface LiteLLMClientOptions {
-  /** Per-request timeout (default 30 s). */
-  timeoutMs?: number;
-  /** PEM CA bundle to trust for https base URLs. */
-  caCert?: string;
-  /** Attempts for idempotent calls (default 3). */
-  attempts?: number;
-  /** Base backoff between attempts in ms (default 200, doubled each time). */
-  backoffMs?: number;
-  /** Told about every call: endpoint, seconds taken, and whether it succeeded (for metrics). */
-  onCall?: (endpoint: string, seconds: number, ok: boolean) => void;
-}
-
-/** Fields of /key/generate we send (LiteLLM's names). */
+/** Fields of /key/generate the engine sends (LiteLLM's names, GenerateKeyRequest). */
 export interface GenerateKeyRequest {
   key_alias: string;
-  /** LiteLLM duration ("3600s"); null: the key never expires. */
+  /** LiteLLM duration with a unit ("3600s"; a bare number is a 500); null: never expires. */
   duration: string | null;
   models: string[];
   max_budget?: number;
@@ -59,21 +45,17 @@ export interface GenerateKeyRequest {
   metadata: Record<string, unknown>;
 }
 
-const GENERATED = z.object({
-  key: z.string().startsWith("sk-"),
-  token: z.string().nullish(),
-  token_id: z.string().nullish(),
-  key_alias: z.string().nullish(),
-  expires: z.string().nullish(),
-}).passthrough();
+const GENERATED = z.object({ key: z.string().startsWith("sk-"), expires: z.string().nullish() })
+  .passthrough();
 
-/** What /key/generate returned that we keep. */
+/** What /key/generate or regenerate returned that the engine keeps. */
 export interface GeneratedKey {
-  /** The plaintext key (returned once, to the client only). */
+  /** The plaintext key (LiteLLM returns it once; it goes to the client only). */
   key: string;
-  /** LiteLLM's hash of the key (its id). */
+  /** SHA-256 of the key: LiteLLM's id for it. Computed here, as old LiteLLM releases put the
+   * plaintext in the answer's `token` field. */
   tokenHash: string;
-  /** Expiry as LiteLLM reports it (ISO), if any. */
+  /** Expiry as LiteLLM reports it (ISO 8601), if any. */
   expires: string | null;
 }
 
@@ -81,238 +63,183 @@ const KEY_ROW = z.object({
   token: z.string().nullish(),
   key_alias: z.string().nullish(),
   expires: z.string().nullish(),
-})
-  .passthrough();
+  user_id: z.string().nullish(),
+  // Lenient: one odd row must not hide the others from tidy.
+  metadata: z.record(z.string(), z.unknown()).nullish().catch(null),
+  created_at: z.string().nullish(),
+}).passthrough();
 
-/** A key row as /key/info and /key/list return it. */
+/** A key row as /key/info and /key/list return it (`token` is the key's hash). */
 export type KeyRow = z.infer<typeof KEY_ROW>;
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+const LIST = z.object({ keys: z.array(z.unknown()), total_pages: z.number().nullish() })
+  .passthrough();
 
 /** A LiteLLM key API client. */
 export class LiteLLMClient {
-  #baseUrl: string;
-  #masterKey: string;
-  #timeoutMs: number;
-  #attempts: number;
-  #backoffMs: number;
-  #httpClient: Deno.HttpClient | undefined;
-  #onCall: LiteLLMClientOptions["onCall"];
+  #http: LiteLLMHttp;
 
   /**
-   * @param baseUrl The proxy's base URL, e.g. "https://litellm.example.com".
-   * @param masterKey The master key or an admin virtual key.
+   * @param baseUrl The proxy's base URL, e.g. "https://litellm.example.com" (a trailing / is fine).
+   * @param masterKey The master key or a proxy-admin virtual key.
    */
   constructor(baseUrl: string, masterKey: string, options: LiteLLMClientOptions = {}) {
-    this.#baseUrl = baseUrl.replace(/\/+$/, "");
-    this.#masterKey = masterKey;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#attempts = options.attempts ?? 3;
-    this.#backoffMs = options.backoffMs ?? 200;
-    this.#httpClient = options.caCert
-      ? Deno.createHttpClient({ caCerts: [options.caCert] })
-      : undefined;
-    this.#onCall = options.onCall;
+    this.#http = new LiteLLMHttp(baseUrl, masterKey, options);
   }
 
-  /** Releases the HTTP client. */
+  /** Releases the HTTP client (its pooled connections). */
   close(): void {
-    this.#httpClient?.close();
+    this.#http.close();
   }
 
-  /** Mints a key. Never retried: a retry could mint a second key (the caller's WAL covers failures). */
+  /**
+   * Mints a key. Retried (see the module doc) only when it has a key_alias.
+   *
+   * @throws {LiteLLMError} LiteLLM's refusal (e.g. 400 duplicate alias) or the last failure.
+   */
   async generateKey(request: GenerateKeyRequest): Promise<GeneratedKey> {
-    const body = await this.#call("POST", "/key/generate", request, { idempotent: false });
-    const parsed = GENERATED.safeParse(body);
-    if (!parsed.success) throw new LiteLLMError(502, "LiteLLM's /key/generate answer has no key");
-    const tokenHash = parsed.data.token ?? parsed.data.token_id ?? await sha256Hex(parsed.data.key);
-    return { key: parsed.data.key, tokenHash, expires: parsed.data.expires ?? null };
-  }
-
-  /**
-   * Replaces a key's secret in place (LiteLLM Enterprise). Never retried, like generate.
-   *
-   * @throws {LiteLLMError} 500 mentioning "Enterprise" on LiteLLM's community edition.
-   */
-  async regenerateKey(keyOrHash: string): Promise<GeneratedKey> {
-    const body = await this.#call("POST", `/key/${encodeURIComponent(keyOrHash)}/regenerate`, {}, {
-      idempotent: false,
-    });
-    const parsed = GENERATED.safeParse(body);
-    if (!parsed.success) throw new LiteLLMError(502, "LiteLLM's regenerate answer has no key");
-    const tokenHash = parsed.data.token ?? parsed.data.token_id ?? await sha256Hex(parsed.data.key);
-    return { key: parsed.data.key, tokenHash, expires: parsed.data.expires ?? null };
-  }
-
-  /** Gives a key a new alias. */
-  async renameKey(keyOrHash: string, keyAlias: string): Promise<void> {
-    await this.#call("POST", "/key/update", { key: keyOrHash, key_alias: keyAlias }, {
-      idempotent: true,
-    });
-  }
-
-  /** Moves a key's expiry to now + `durationSeconds` (what renewal does). */
-  async extendKey(keyOrHash: string, durationSeconds: number): Promise<void> {
-    await this.#call("POST", "/key/update", { key: keyOrHash, duration: `${durationSeconds}s` }, {
-      idempotent: true,
-    });
-  }
-
-  /**
-   * Deletes keys by hash or by alias. A key that is already gone counts as deleted: LiteLLM
-   * answers 404 when nothing matched. Only a 404 whose body says so counts; a 404 from a proxy
-   * in front of LiteLLM (a wrong base_url path) stays an error.
-   *
-   * @returns whether LiteLLM deleted anything.
-   */
-  async deleteKeys(target: { keys?: string[]; keyAliases?: string[] }): Promise<boolean> {
-    try {
-      await this.#call(
-        "POST",
-        "/key/delete",
-        { keys: target.keys, key_aliases: target.keyAliases },
-        { idempotent: true },
-      );
-      return true;
-    } catch (error) {
-      if (isKeyNotFound(error)) return false;
-      throw error;
-    }
-  }
-
-  /** A key's row, or undefined when LiteLLM does not know it. */
-  async keyInfo(keyOrHash: string): Promise<KeyRow | undefined> {
-    try {
-      const body = await this.#call(
-        "GET",
-        `/key/info?key=${encodeURIComponent(keyOrHash)}`,
-        undefined,
-        { idempotent: true },
-      );
-      return KEY_ROW.parse((body as { info?: unknown }).info ?? {});
-    } catch (error) {
-      if (isKeyNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** Keys whose alias starts with `prefix` (substring match, then filtered), all pages. */
-  async listKeysByAliasPrefix(prefix: string): Promise<KeyRow[]> {
-    const rows: KeyRow[] = [];
-    for (let page = 1; page <= 1000; page++) {
-      const query = `key_alias=${
-        encodeURIComponent(prefix)
-      }&substring_matching=true&return_full_object=true&size=100&page=${page}`;
-      const body = await this.#call("GET", `/key/list?${query}`, undefined, {
-        idempotent: true,
-      }) as {
-        keys?: unknown[];
-        total_pages?: number;
-      };
-      for (const row of body.keys ?? []) {
-        const parsed = KEY_ROW.safeParse(row);
-        if (parsed.success && parsed.data.key_alias?.startsWith(prefix)) rows.push(parsed.data);
-      }
-      if (page >= (body.total_pages ?? 1)) break;
-    }
-    return rows;
-  }
-
-  /** A cheap authenticated call that proves the base URL and credential work. */
-  async verify(): Promise<void> {
-    await this.#call("GET", "/key/list?size=1", undefined, { idempotent: true });
-  }
-
-  async #call(
-    method: string,
-    path: string,
-    body: unknown,
-    options: { idempotent: boolean },
-  ): Promise<unknown> {
-    const attempts = options.idempotent ? this.#attempts : 1;
+    const alias = request.key_alias;
+    let attempts = alias ? this.#http.attempts : 1;
+    let cleanedUp = false;
     let lastError: LiteLLMError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) {
-        await new Promise((r) => setTimeout(r, this.#backoffMs * 2 ** (attempt - 2)));
-      }
+      if (attempt > 1) await this.#http.backoff(attempt);
       try {
-        return await this.#once(method, path, body);
+        return await generated(await this.#http.once("POST", "/key/generate", request), "generate");
       } catch (error) {
         if (!(error instanceof LiteLLMError)) throw error;
         lastError = error;
-        if (error.status !== 0 && error.status < 500) throw error;
+        if (
+          attempt > 1 && !cleanedUp && error.status === 400 && /already exists/i.test(error.message)
+        ) {
+          // An earlier attempt committed; its plaintext is lost. Delete it, then mint afresh.
+          await this.deleteKeys({ keyAliases: [alias] });
+          cleanedUp = true;
+          attempts = Math.max(attempts, attempt + 1);
+          continue;
+        }
+        const retryable = error.kind === "network" ||
+          (error.kind === "http" && error.status >= 500);
+        if (!retryable) throw error;
       }
     }
     throw lastError!;
   }
 
-  async #once(method: string, path: string, body: unknown): Promise<unknown> {
-    const op = path.split("?")[0].replace(/^\/key\/[^/]+\/regenerate$/, "/key/{key}/regenerate");
-    const started = performance.now();
-    let ok = false;
-    try {
-      const result = await this.#request(method, path, body, op);
-      ok = true;
-      return result;
-    } finally {
-      this.#onCall?.(op, (performance.now() - started) / 1000, ok);
-    }
+  /**
+   * Replaces a key's secret in place (LiteLLM Enterprise). Never retried.
+   *
+   * @throws {LiteLLMError} 500 "Regenerating Virtual Keys is an Enterprise feature" on the
+   * community edition.
+   */
+  async regenerateKey(keyOrHash: string): Promise<GeneratedKey> {
+    const path = `/key/${encodeURIComponent(keyOrHash)}/regenerate`;
+    // LiteLLM rejects the call without a JSON body.
+    return generated(await this.#http.once("POST", path, {}), "regenerate");
   }
 
-  async #request(method: string, path: string, body: unknown, op: string): Promise<unknown> {
-    let response: Response;
+  /** Gives a key a new alias. */
+  async renameKey(keyOrHash: string, keyAlias: string): Promise<void> {
+    await this.#http.idempotent("POST", "/key/update", { key: keyOrHash, key_alias: keyAlias });
+  }
+
+  /**
+   * Moves a key's expiry to now + `durationSeconds` (renewal). Absolute, so safe to retry.
+   *
+   * @throws {LiteLLMError} with `keyNotFound` when the key no longer exists.
+   */
+  async extendKey(keyOrHash: string, durationSeconds: number): Promise<void> {
+    await this.#http.idempotent("POST", "/key/update", {
+      key: keyOrHash,
+      duration: `${durationSeconds}s`,
+    });
+  }
+
+  /**
+   * Deletes keys by hash (or plaintext) or by alias. A key that is already gone counts as
+   * deleted: LiteLLM answers 404 "No keys found" when nothing matched, and only that answer
+   * (LiteLLM's envelope) counts, never a 404 from something in front of it.
+   *
+   * @returns whether LiteLLM deleted anything.
+   */
+  async deleteKeys(target: { keys?: string[]; keyAliases?: string[] }): Promise<boolean> {
+    if (!target.keys?.length && !target.keyAliases?.length) return false;
+    // LiteLLM uses `keys` when given and ignores `key_aliases` then; send one of them.
+    const body = target.keys?.length ? { keys: target.keys } : { key_aliases: target.keyAliases };
     try {
-      response = await fetch(`${this.#baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.#masterKey}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-        client: this.#httpClient,
-      });
+      await this.#http.idempotent("POST", "/key/delete", body);
+      return true;
     } catch (error) {
-      const reason = (error as Error).name === "TimeoutError"
-        ? `timed out after ${this.#timeoutMs} ms`
-        : maskKeys((error as Error).message);
-      throw new LiteLLMError(0, `LiteLLM ${op} failed: ${reason}`, { cause: error });
+      if (error instanceof LiteLLMError && error.keyNotFound) return false;
+      throw error;
     }
-    const text = await response.text();
-    if (response.ok) {
-      try {
-        return text ? JSON.parse(text) : {};
-      } catch {
-        throw new LiteLLMError(502, `LiteLLM ${op} answered with a body that is not JSON`);
+  }
+
+  /**
+   * A key's row, or undefined when LiteLLM does not know it. LiteLLM drops `token` from the
+   * row (info_key_fn), so it is filled in here from what was asked for.
+   */
+  async keyInfo(keyOrHash: string): Promise<KeyRow | undefined> {
+    try {
+      const path = `/key/info?key=${encodeURIComponent(keyOrHash)}`;
+      const body = await this.#http.idempotent("GET", path) as { info?: unknown };
+      const row = KEY_ROW.parse(body?.info ?? {});
+      return { ...row, token: row.token ?? await keyHash(keyOrHash) };
+    } catch (error) {
+      if (error instanceof LiteLLMError && error.keyNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  /** The key with exactly this alias (LiteLLM's key_alias filter is an exact match). */
+  async findKeyByAlias(keyAlias: string): Promise<KeyRow | undefined> {
+    const rows = await this.#listPages(`key_alias=${encodeURIComponent(keyAlias)}`);
+    return rows.find((row) => row.key_alias === keyAlias);
+  }
+
+  /**
+   * Every key, all pages. For aliases by prefix: LiteLLM's /key/list filters `key_alias` only by
+   * exact match (some releases add `substring_matching`, others ignore unknown parameters), so
+   * callers filter here rather than trust a filter that may silently match nothing.
+   */
+  listKeys(): Promise<KeyRow[]> {
+    return this.#listPages("");
+  }
+
+  /** A cheap authenticated call that proves the base URL and credential work. */
+  async verify(): Promise<void> {
+    await this.#http.idempotent("GET", "/key/list?size=1");
+  }
+
+  async #listPages(filter: string): Promise<KeyRow[]> {
+    const rows: KeyRow[] = [];
+    for (let page = 1; page <= 10_000; page++) {
+      const query = `${filter ? filter + "&" : ""}return_full_object=true&size=100&page=${page}`;
+      const parsed = LIST.safeParse(await this.#http.idempotent("GET", `/key/list?${query}`));
+      if (!parsed.success) {
+        throw new LiteLLMError(502, "LiteLLM /key/list answered without a keys list", {
+          kind: "invalid_response",
+        });
       }
+      for (const row of parsed.data.keys) {
+        const key = KEY_ROW.safeParse(row);
+        if (key.success) rows.push(key.data);
+      }
+      if (parsed.data.keys.length === 0 || page >= (parsed.data.total_pages ?? 0)) break;
     }
-    const { message, type } = errorMessage(text);
-    throw new LiteLLMError(
-      response.status,
-      `LiteLLM ${op} answered ${response.status}: ${maskKeys(message)}`,
-      { type },
-    );
+    return rows;
   }
 }
 
-/** A 404 in which LiteLLM itself says the key does not exist. */
-function isKeyNotFound(error: unknown): boolean {
-  return error instanceof LiteLLMError && error.status === 404 &&
-    (error.type === "not_found_error" || /not (be )?found/i.test(error.message));
-}
-
-function errorMessage(text: string): { message: string; type?: string } {
-  try {
-    const body = JSON.parse(text);
-    if (body?.error?.message) return { message: String(body.error.message), type: body.error.type };
-    if (body?.detail) {
-      return {
-        message: typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail),
-      };
-    }
-  } catch { /* not JSON */ }
-  return { message: text.slice(0, 200) || "no details" };
+/** The key, its hash and expiry from a generate or regenerate answer. */
+async function generated(body: unknown, op: string): Promise<GeneratedKey> {
+  const parsed = GENERATED.safeParse(body);
+  if (!parsed.success) {
+    throw new LiteLLMError(502, `LiteLLM's ${op} answer has no key`, { kind: "invalid_response" });
+  }
+  return {
+    key: parsed.data.key,
+    tokenHash: await sha256Hex(parsed.data.key),
+    expires: parsed.data.expires ?? null,
+  };
 }

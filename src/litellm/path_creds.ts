@@ -99,6 +99,35 @@ async function identityFields(
   return out;
 }
 
+/**
+ * The WAL rollback of a key whose lease was never created: deletes it by alias (already gone is
+ * fine). While LiteLLM cannot be reached (or the engine is no longer configured) the entry stays
+ * and the host retries every minute, until the key's own LiteLLM expiry has passed: from then on
+ * LiteLLM refuses the key anyway, so the entry is dropped with a warning instead of being
+ * retried forever.
+ */
+export async function rollbackKey(ctx: EngineContext, req: Request, data: unknown): Promise<void> {
+  const { key_alias: alias, expires_at: expiresAt } = (data ?? {}) as {
+    key_alias?: unknown;
+    expires_at?: unknown;
+  };
+  if (typeof alias !== "string" || alias === "") return;
+  let deleted: boolean;
+  try {
+    deleted = await (await ctx.client(req.storage)).deleteKeys({ keyAliases: [alias] });
+  } catch (error) {
+    const expiry = typeof expiresAt === "string" ? Date.parse(expiresAt) : NaN;
+    if (!(expiry < ctx.clock().getTime())) throw error;
+    ctx.logger.warn("gave up rolling back a key that has expired at LiteLLM", {
+      key_alias: alias,
+      error: (error as Error).message,
+    });
+    return;
+  }
+  ctx.logger.warn("rolled back a key whose lease was never created", { key_alias: alias, deleted });
+  if (deleted) ctx.metrics.count("keys_rolled_back_total");
+}
+
 /** The creds/<name> path. */
 export function pathCreds(ctx: EngineContext, secret: SecretType) {
   return definePath({
@@ -127,9 +156,10 @@ export function pathCreds(ctx: EngineContext, secret: SecretType) {
           });
           const identity = await identityFields(ctx, req, role);
           const keyAlias = `${role.key_alias_prefix}-${roleName}-${randomSuffix()}`;
-          const walId = await putWal(req.storage, WAL_KIND_KEY, { key_alias: keyAlias }, {
-            now: ctx.clock(),
-          });
+          const walId = await putWal(req.storage, WAL_KIND_KEY, {
+            key_alias: keyAlias,
+            expires_at: new Date(ctx.clock().getTime() + ttl.ttlSeconds * 1000).toISOString(),
+          }, { now: ctx.clock() });
           const generated = await client.generateKey(generateRequest({ ...role, ...identity }, {
             roleName,
             keyAlias,

@@ -9,8 +9,8 @@
  * @module
  */
 import { definePath, deleteWal, putWal, type Storage, UserInputError } from "../sdk/mod.ts";
-import { LiteLLMError } from "./client.ts";
-import { readConfig, writeConfig } from "./config.ts";
+import { type LiteLLMClient, LiteLLMError } from "./client.ts";
+import { type Config, readConfig, writeConfig } from "./config.ts";
 import type { EngineContext } from "./context.ts";
 
 /** WAL kind of a credential rotation. */
@@ -69,12 +69,7 @@ export async function rotateRoot(ctx: EngineContext, storage: Storage): Promise<
         metadata: { vault_rotated_from: info.key_alias ?? "" },
       })).key;
     }
-    const verifier = ctx.newClient({ ...config, master_key: newKey });
-    try {
-      await verifier.verify();
-    } finally {
-      verifier.close();
-    }
+    await withClient(ctx, { ...config, master_key: newKey }, (c) => c.verify());
     await writeConfig(storage, {
       ...config,
       master_key: newKey,
@@ -83,17 +78,40 @@ export async function rotateRoot(ctx: EngineContext, storage: Storage): Promise<
     ctx.resetClient();
     await deleteWal(storage, walId);
     if (method === "successor") {
-      const deleted = await ctx.newClient({ ...config, master_key: newKey }).deleteKeys({
-        keys: [oldHash],
-      })
-        .catch(() => false);
+      const deleted = await withClient(
+        ctx,
+        { ...config, master_key: newKey },
+        (c) => c.deleteKeys({ keys: [oldHash] }),
+      ).catch(() => false);
       if (!deleted) {
         warnings.push("The old admin key could not be deleted at LiteLLM; delete it there by hand");
       }
     }
+    // LiteLLM compares the master key with its configuration, not its database: if the old
+    // credential still works, it was the master key (some LiteLLM releases also store its hash
+    // as a key) and rotating it here did not revoke it.
+    if (await withClient(ctx, config, (c) => c.verify()).then(() => true, () => false)) {
+      warnings.push(
+        "The old credential is still accepted by LiteLLM: it is probably the master key, which only LiteLLM's configuration can change",
+      );
+    }
     ctx.logger.info("rotated the LiteLLM credential", { method });
     ctx.metrics.count("root_rotations_total", { method });
     return { method, warnings };
+  } finally {
+    client.close();
+  }
+}
+
+/** Runs `fn` with a client for `config`, closing it after. */
+async function withClient<T>(
+  ctx: EngineContext,
+  config: Config,
+  fn: (client: LiteLLMClient) => Promise<T>,
+): Promise<T> {
+  const client = ctx.newClient(config);
+  try {
+    return await fn(client);
   } finally {
     client.close();
   }

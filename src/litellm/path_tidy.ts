@@ -42,19 +42,16 @@ export async function tidy(
   }
   const report: TidyReport = { scanned: 0, orphans: [], deleted: 0, dry_run: options.dryRun };
   const cutoff = options.now.getTime() - options.marginSeconds * 1000;
-  for (const prefix of prefixes) {
-    for (const row of await client.listKeysByAliasPrefix(`${prefix}-`)) {
-      const metadata = (row as { metadata?: Record<string, unknown> }).metadata ?? {};
-      if (metadata.vault_mount_path !== options.mountPoint || !row.token || !row.key_alias) {
-        continue;
-      }
-      report.scanned++;
-      const created = Date.parse(String((row as { created_at?: string }).created_at ?? ""));
-      if (Number.isFinite(created) && created > cutoff) continue;
-      if (pending.has(row.key_alias) || await isIndexed(storage, row.token)) continue;
-      report.orphans.push(row.key_alias);
-      if (!options.dryRun && await client.deleteKeys({ keys: [row.token] })) report.deleted++;
-    }
+  const ours = (alias: string) => [...prefixes].some((prefix) => alias.startsWith(`${prefix}-`));
+  for (const row of await client.listKeys()) {
+    if (!row.token || !row.key_alias || !ours(row.key_alias)) continue;
+    if (row.metadata?.vault_mount_path !== options.mountPoint) continue;
+    report.scanned++;
+    const created = Date.parse(row.created_at ?? "");
+    if (Number.isFinite(created) && created > cutoff) continue;
+    if (pending.has(row.key_alias) || await isIndexed(storage, row.token)) continue;
+    report.orphans.push(row.key_alias);
+    if (!options.dryRun && await client.deleteKeys({ keys: [row.token] })) report.deleted++;
   }
   return report;
 }

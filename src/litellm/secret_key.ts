@@ -7,6 +7,7 @@
  * @module
  */
 import { calculateTtl, type Request, type SecretType, UserInputError } from "../sdk/mod.ts";
+import { LiteLLMError } from "./client.ts";
 import type { EngineContext } from "./context.ts";
 import { unindexKey } from "./key_index.ts";
 import { readRole } from "./role.ts";
@@ -56,7 +57,14 @@ export function secretKey(ctx: EngineContext): SecretType {
         now: ctx.clock(),
       });
       const client = await ctx.client(req.storage);
-      await client.extendKey(lease.token_hash, ttl.ttlSeconds);
+      try {
+        await client.extendKey(lease.token_hash, ttl.ttlSeconds);
+      } catch (error) {
+        if (!(error instanceof LiteLLMError && error.keyNotFound)) throw error;
+        throw new UserInputError(
+          `Cannot renew: the key "${lease.key_alias}" no longer exists at LiteLLM (deleted outside Vault); revoke the lease`,
+        );
+      }
       ctx.logger.info("renewed key", { key_alias: lease.key_alias, ttl_seconds: ttl.ttlSeconds });
       ctx.metrics.count("keys_renewed_total");
       return {

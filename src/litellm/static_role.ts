@@ -53,7 +53,7 @@ export async function findKeyByAlias(
   client: LiteLLMClient,
   alias: string,
 ): Promise<KeyRow | undefined> {
-  return (await client.listKeysByAliasPrefix(alias)).find((row) => row.key_alias === alias);
+  return await client.findKeyByAlias(alias);
 }
 
 const CARRIED = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listWal, putWal } from "../../src/sdk/mod.ts";
+import { listWal, putWal, UserInputError } from "../../src/sdk/mod.ts";
 import { makeRequest, request } from "../_helpers.ts";
 import { MASTER_KEY, newEngine, TEST_OPTIONS } from "./_setup.ts";
 
@@ -99,19 +99,85 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pathCreds leaves no key and no WAL behind when LiteLLM fails",
+  name: "pathCreds leaves no key and no WAL behind when LiteLLM keeps failing",
   ...TEST_OPTIONS,
   async fn() {
     const e = await newEngine();
     try {
-      e.mock.inject({ path: "/key/generate", status: 500, count: 1 });
-      await assert.rejects(request(e, "read", "creds/dev"), /answered 500/);
+      e.mock.inject({ path: "/key/generate", status: 500 });
+      await assert.rejects(request(e, "read", "creds/dev"), /answered 500: injected fault/);
+      assert.equal(e.mock.requests.filter((r) => r.path === "/key/generate").length, 3);
       assert.equal(e.mock.keys.size, 0);
-      // The WAL entry stays until the rollback checks LiteLLM for the alias.
+      // The WAL entry stays until the rollback has checked LiteLLM for the alias.
       assert.equal((await listWal(e.storage)).length, 1);
+      e.mock.clearFaults();
       e.now.value = new Date(Date.now() + 11 * 60_000);
       await e.backend.handleRequest(makeRequest(e, "rollback", ""));
       assert.deepEqual(await listWal(e.storage), []);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "pathCreds replaces a key whose answer was lost and leases exactly one key",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      e.mock.inject({ path: "/key/generate", status: 502, after: true, count: 1 });
+      const issued = await request(e, "read", "creds/dev");
+      assert.equal(e.mock.keys.size, 1, "the key whose answer was lost must be gone");
+      const hash = String(issued?.secret?.internalData.token_hash);
+      assert.ok(e.mock.keys.has(hash));
+      assert.equal(await chat(e.mock.url, String(issued?.data?.key), "gpt-4o-mini"), 200);
+      assert.deepEqual(await listWal(e.storage), []);
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "renew fails clearly when the key was deleted at LiteLLM outside Vault",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      const issued = await request(e, "read", "creds/dev");
+      e.mock.keys.clear();
+      await assert.rejects(
+        e.backend.handleRequest(
+          makeRequest(e, "renew", "creds/dev", {}, { secret: issued!.secret }),
+        ),
+        (err: Error) =>
+          err instanceof UserInputError && /no longer exists at LiteLLM/.test(err.message),
+      );
+    } finally {
+      await e.mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "the rollback keeps retrying while LiteLLM is down, and gives up once the key has expired",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine();
+    try {
+      await putWal(e.storage, "litellm_key", {
+        key_alias: "vault-dev-lost",
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      }, { now: new Date() });
+      await e.mock.down();
+      e.now.value = new Date(Date.now() + 11 * 60_000);
+      await e.backend.handleRequest(makeRequest(e, "rollback", ""));
+      assert.equal((await listWal(e.storage)).length, 1, "dropped while the key may still work");
+      e.now.value = new Date(Date.now() + 2 * 3600_000);
+      await e.backend.handleRequest(makeRequest(e, "rollback", ""));
+      assert.deepEqual(await listWal(e.storage), []);
+      assert.match(e.logger.lines.join("\n"), /gave up rolling back a key that has expired/);
     } finally {
       await e.mock.close();
     }

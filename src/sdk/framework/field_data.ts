@@ -23,6 +23,18 @@ import type { FieldData, Fields, FieldSchema } from "./path.ts";
  * ```
  */
 export function fieldZodSchema(field: FieldSchema): z.ZodType<unknown> {
+  // Declarations do not change, so each field's schema is built once, not on every request.
+  let schema = SCHEMAS.get(field);
+  if (!schema) {
+    schema = buildFieldZodSchema(field);
+    SCHEMAS.set(field, schema);
+  }
+  return schema;
+}
+
+const SCHEMAS = new WeakMap<FieldSchema, z.ZodType<unknown>>();
+
+function buildFieldZodSchema(field: FieldSchema): z.ZodType<unknown> {
   return fieldSchema(field.type, { sensitive: field.sensitive }).superRefine((value, ctx) => {
     if (value === undefined) return;
     const allowed = field.allowedValues;

@@ -7,7 +7,7 @@ export DENO_NO_UPDATE_CHECK := 1
 ENGINES ?= openbao vault
 
 .PHONY: all demo dev test unit check fmt fmt-check lint gen build engines e2e e2e-openbao e2e-vault \
-        faults bench release patch minor major deploy-check clean help
+        faults bench release patch minor major deploy-check transport-repro clean help
 
 all: test
 
@@ -75,6 +75,9 @@ patch minor major: ## bump VERSION, commit and tag vX.Y.Z
 
 deploy-check: ## validate deploy/k8s (YAML parses; kinds and apiVersions known)
 	@bash scripts/check_deploy.sh
+
+transport-repro: ## show grpc-js crashing under Deno's node:http2 on GOAWAY while our transport survives
+	TRANSPORT_REPRO=1 $(DENO) test --allow-all tests/plugin/transport/repro_test.ts
 
 clean:
 	rm -rf dist .cache/deno e2e/.work bench/.work

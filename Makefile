@@ -24,8 +24,9 @@ dev: build ## like demo, but leave the stack running and print how to use it
 
 test: fmt-check lint check unit ## quality gates and unit tests (offline, fast)
 
-unit: ## unit tests against the mock LiteLLM
+unit: ## unit tests against the mock LiteLLM, and the SDK's documentation examples
 	$(DENO) test --allow-all --quiet tests/
+	$(DENO) test --doc --allow-all --quiet src/sdk/
 
 check: ## type-check every entry point
 	$(DENO) check src/main.ts tests/ e2e/ bench/ scripts/

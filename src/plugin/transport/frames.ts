@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ChunkQueue } from "./_chunk_queue.ts";
 
 /** Frame types (RFC 9113 §6). */
 export const FrameType = {
@@ -142,8 +143,7 @@ export function uint32Bytes(...values: number[]): Uint8Array {
  * server role it first checks the client preface.
  */
 export class FrameReader {
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
+  #queue = new ChunkQueue();
   #maxFrameSize: number;
   #prefaceLeft: number;
 
@@ -164,23 +164,20 @@ export class FrameReader {
    */
   push(chunk: Uint8Array): Frame[] {
     if (this.#prefaceLeft > 0) chunk = this.#checkPreface(chunk);
-    if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-    }
+    this.#queue.push(chunk);
     const frames: Frame[] = [];
-    while (this.#buffered >= FRAME_HEADER_BYTES) {
-      const header = this.#peek(FRAME_HEADER_BYTES);
+    while (this.#queue.size >= FRAME_HEADER_BYTES) {
+      const header = this.#queue.peek(FRAME_HEADER_BYTES);
       const length = (header[0] << 16) | (header[1] << 8) | header[2];
       if (length > this.#maxFrameSize) {
         throw new H2Error(ErrorCode.FRAME_SIZE_ERROR, `frame of ${length} octets is too large`);
       }
-      if (this.#buffered < FRAME_HEADER_BYTES + length) break;
+      if (this.#queue.size < FRAME_HEADER_BYTES + length) break;
       const type = header[3];
       const flags = header[4];
       const streamId = readUint32(header, 5) & 0x7fffffff;
-      this.#take(FRAME_HEADER_BYTES);
-      frames.push({ type, flags, streamId, payload: this.#take(length) });
+      this.#queue.take(FRAME_HEADER_BYTES);
+      frames.push({ type, flags, streamId, payload: this.#queue.take(length) });
     }
     return frames;
   }
@@ -195,41 +192,6 @@ export class FrameReader {
     }
     this.#prefaceLeft -= take;
     return chunk.subarray(take);
-  }
-
-  /** The first `n` buffered bytes (copied only when they span chunks). */
-  #peek(n: number): Uint8Array {
-    if (this.#chunks[0].length < n) this.#merge(n);
-    return this.#chunks[0].subarray(0, n);
-  }
-
-  #take(n: number): Uint8Array {
-    if (n === 0) return new Uint8Array(0);
-    if (this.#chunks[0].length < n) this.#merge(n);
-    const first = this.#chunks[0];
-    const taken = first.subarray(0, n);
-    if (first.length === n) this.#chunks.shift();
-    else this.#chunks[0] = first.subarray(n);
-    this.#buffered -= n;
-    return taken;
-  }
-
-  /** Joins leading chunks until the first holds at least `n` bytes. */
-  #merge(n: number): void {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    while (size < n) {
-      const part = this.#chunks.shift()!;
-      parts.push(part);
-      size += part.length;
-    }
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const part of parts) {
-      joined.set(part, offset);
-      offset += part.length;
-    }
-    this.#chunks.unshift(joined);
   }
 }
 

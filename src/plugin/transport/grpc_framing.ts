@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ChunkQueue } from "./_chunk_queue.ts";
 import { ErrorCode } from "./frames.ts";
 import type { HeaderField } from "./hpack.ts";
 import { GrpcError, type Metadata, Status, type StatusCode } from "./types.ts";
@@ -19,8 +20,7 @@ export function encodeMessage(message: Uint8Array): Uint8Array {
 
 /** Cuts the DATA bytes of one call into messages. */
 export class MessageDecoder {
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
+  #queue = new ChunkQueue();
   #maxMessageBytes: number;
 
   /** @param maxMessageBytes Largest message accepted. */
@@ -30,7 +30,7 @@ export class MessageDecoder {
 
   /** Bytes held that do not yet form a complete message. */
   get buffered(): number {
-    return this.#buffered;
+    return this.#queue.size;
   }
 
   /**
@@ -41,13 +41,10 @@ export class MessageDecoder {
    *   a message above the limit.
    */
   push(data: Uint8Array): Uint8Array[] {
-    if (data.length > 0) {
-      this.#chunks.push(data);
-      this.#buffered += data.length;
-    }
+    this.#queue.push(data);
     const messages: Uint8Array[] = [];
-    while (this.#buffered >= 5) {
-      const prefix = this.#peek(5);
+    while (this.#queue.size >= 5) {
+      const prefix = this.#queue.peek(5);
       if (prefix[0] === 1) {
         throw new GrpcError(Status.INTERNAL, "compressed message but no grpc-encoding was agreed");
       }
@@ -59,38 +56,12 @@ export class MessageDecoder {
           `message of ${length} bytes exceeds the limit: limit is ${this.#maxMessageBytes}`,
         );
       }
-      if (this.#buffered < 5 + length) break;
-      this.#take(5);
+      if (this.#queue.size < 5 + length) break;
+      this.#queue.take(5);
       // A copy: a plain Uint8Array (not a socket Buffer) that pins no larger chunk in memory.
-      messages.push(new Uint8Array(this.#take(length)));
+      messages.push(new Uint8Array(this.#queue.take(length)));
     }
     return messages;
-  }
-
-  #peek(n: number): Uint8Array {
-    if (this.#chunks[0].length < n) this.#flatten();
-    return this.#chunks[0].subarray(0, n);
-  }
-
-  #take(n: number): Uint8Array {
-    if (n === 0) return new Uint8Array(0);
-    if (this.#chunks[0].length < n) this.#flatten();
-    const first = this.#chunks[0];
-    const taken = first.subarray(0, n);
-    if (first.length === n) this.#chunks.shift();
-    else this.#chunks[0] = first.subarray(n);
-    this.#buffered -= n;
-    return taken;
-  }
-
-  #flatten(): void {
-    const out = new Uint8Array(this.#buffered);
-    let offset = 0;
-    for (const chunk of this.#chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    this.#chunks = [out];
   }
 }
 

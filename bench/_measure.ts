@@ -7,11 +7,12 @@
 import { GrpcClient, GrpcServer } from "../src/plugin/transport/mod.ts";
 import { createBackendService } from "../src/plugin/backend_server.ts";
 import { factory } from "../src/litellm/backend.ts";
-import { decode, encode } from "../src/sdk/pb/codec.ts";
+import { encode } from "../src/sdk/pb/codec.ts";
 import { MemoryStorage } from "../src/sdk/testing/memory_storage.ts";
 import { createHclogLogger } from "../src/plugin/logger.ts";
 import { MAGIC_COOKIE_VALUE } from "../src/plugin/handshake.ts";
 import { makeTestCert } from "../tests/_certs.ts";
+import { fakeHost } from "../tests/sdk/pb/_fake_host.ts";
 
 /** Latency figures in ms. */
 export interface Stats {
@@ -74,16 +75,7 @@ export async function handleRequestRoundTrip(calls: number): Promise<Stats> {
   const [plugin, host] = await Promise.all([makeTestCert(), makeTestCert()]);
   const storage = new MemoryStorage();
   const service = createBackendService(factory, {
-    dialBroker: async () => ({
-      invoke: async (method, bytes) => {
-        if (method === "/pb.Storage/List") {
-          const { prefix } = decode<{ prefix: string }>("pb.StorageListArgs", bytes);
-          return encode("pb.StorageListReply", { keys: await storage.list(prefix) });
-        }
-        return encode("pb.StorageGetReply", {});
-      },
-      close: async () => {},
-    }),
+    dialBroker: async () => ({ invoke: fakeHost({ storage }).invoke, close: async () => {} }),
     logger: createHclogLogger({ level: "error" }),
     version: "bench",
     multiplex: false,
